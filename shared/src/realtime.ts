@@ -1,0 +1,104 @@
+// The one typed Socket.IO contract between the server and the wall/console, plus the DTOs that
+// the HTTP API returns. Event names are `resource:verb`, one object argument each; acks are
+// `{ data } | { error }`. A client gets one `snapshot`, then coalesced deltas; every outage delta
+// carries `seq`, and a client that sees a gap asks for a new snapshot.
+
+export const OUTAGE_STATUSES = [
+  'probable',
+  'confirmed',
+  'restoring',
+  'restored',
+  'momentary',
+  'planned',
+  'customer-side',
+] as const;
+export type OutageStatus = (typeof OUTAGE_STATUSES)[number];
+
+/** Statuses in which customers are still (at least partly) without power. */
+export const ACTIVE_OUTAGE_STATUSES: readonly OutageStatus[] = ['probable', 'confirmed', 'restoring', 'planned', 'customer-side'];
+
+export type OutageLevel = 'meter' | 'transformer' | 'device';
+
+export interface OutageEvidence {
+  /** Epoch ms of the evidence (device time). */
+  ts: number;
+  device: string;
+  kind: string;
+  note?: string;
+}
+
+export interface OutageDto {
+  id: string;
+  status: OutageStatus;
+  level: OutageLevel;
+  /** Where the outage is located: a meter, a station area (transformer) or a switching device. */
+  device: string;
+  feeder: string;
+  transformers: string[];
+  customers: number;
+  startedAt: number;
+  detectedAt: number;
+  restoredAt: number | null;
+  lon: number;
+  lat: number;
+  evidence: OutageEvidence[];
+}
+
+export interface Kpis {
+  at: number;
+  /** MQTT messages received per second (all contract topics), averaged over the last 5 s. */
+  messagesPerSec: number;
+  readingsPerSec: number;
+  readingsStored: number;
+  deadLetters: number;
+  activeOutages: number;
+  customersOut: number;
+  customersServed: number;
+}
+
+export type KpiPoint = Pick<Kpis, 'at' | 'messagesPerSec' | 'readingsPerSec' | 'activeOutages' | 'customersOut'>;
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  /** Changes whenever the imported network changes; the wall refetches the map then. */
+  version: string;
+  counts: { substations: number; feeders: number; devices: number; transformers: number; customers: number };
+  /** [[minLon, minLat], [maxLon, maxLat]] */
+  bounds: [[number, number], [number, number]];
+}
+
+export interface Snapshot {
+  seq: number;
+  serverTime: number;
+  network: NetworkSummary;
+  /** Active outages plus those restored in the last few minutes. */
+  outages: OutageDto[];
+  kpis: Kpis;
+  kpiHistory: KpiPoint[];
+}
+
+/** Compact map geometry for the wall (`GET /api/network/map`). */
+export interface MapNetwork {
+  id: string;
+  version: string;
+  attribution?: string;
+  substations: { id: string; name: string; lon: number; lat: number }[];
+  feeders: { id: string; paths: [number, number][][] }[];
+  /** [id, lon, lat, customers] per station area. */
+  transformers: [string, number, number, number][];
+}
+
+export type Ack<T> = { data: T } | { error: string };
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  'outage:changed': (delta: { seq: number; outages: OutageDto[] }) => void;
+  'kpi:update': (delta: { kpis: Kpis }) => void;
+}
+
+export interface ClientToServerEvents {
+  'snapshot:get': (request: Record<string, never>, ack: (response: Ack<Snapshot>) => void) => void;
+}
+
+export const REALTIME_PATH = '/socket.io';
