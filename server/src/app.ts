@@ -1,0 +1,132 @@
+// The HTTP face of GridWatch: the JSON API, Prometheus metrics, the built wall as static files,
+// and the realtime hub on the same port. Tests build it with `buildApp` and use `app.inject`
+// or a real listening port; `app.close()` is the whole shutdown of this layer.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { ACTIVE_OUTAGE_STATUSES, type MapNetwork, type Snapshot } from '@gridwatch/shared';
+import type { Config } from './config.ts';
+import type { Core } from './core.ts';
+import { listOutages, type OutageFilter } from './db/outages.ts';
+import type { Pool } from './db/pool.ts';
+import { prometheusText, type MetricLine } from './metrics.ts';
+import { RealtimeHub } from './realtime/hub.ts';
+
+export interface AppOptions {
+  config: Config;
+  core: Core;
+  pool: Pool;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hub: RealtimeHub;
+  }
+}
+
+const OutageQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('restored'), Type.Literal('all')])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
+export async function buildApp({ config, core, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Request logging stays off unless LOG_LEVEL=debug: the console is for what an operator needs.
+    logger: logger ? { level: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn' } : false,
+    bodyLimit: 256 * 1024,
+    // Wall screens hold sockets open for weeks; do not let a stuck client pin shutdown.
+    forceCloseConnections: true,
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) request.log.error(err);
+    void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+
+  const snapshot = (seq: number): Snapshot => ({
+    seq,
+    serverTime: Date.now(),
+    network: core.summary,
+    outages: core.engine.current(),
+    kpis: core.kpis(),
+    kpiHistory: [],
+  });
+  const hub = new RealtimeHub({ server: app.server, snapshot, kpis: () => core.kpis() });
+  app.decorate('hub', hub);
+  core.onOutagesStored((outages) => hub.outagesChanged(outages));
+  app.addHook('preClose', async () => hub.close());
+
+  app.get('/api/health', async (_req, reply) => {
+    const health = await core.health();
+    return reply.status(health.status === 'ok' ? 200 : 503).send(health);
+  });
+
+  app.get('/api/kpis', async () => core.kpis());
+
+  app.get<{ Querystring: { status?: OutageFilter; limit?: number } }>('/api/outages', { schema: { querystring: OutageQuery } }, async (req) => {
+    const outages = await listOutages(pool, req.query.status ?? 'active', req.query.limit ?? 200);
+    return { outages };
+  });
+
+  app.get('/api/network', async () => core.summary);
+
+  const map = JSON.stringify(mapNetwork(core));
+  app.get('/api/network/map', async (req, reply) => {
+    const etag = `"${core.summary.version}"`;
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    return reply.header('etag', etag).header('cache-control', 'no-cache').type('application/json').send(map);
+  });
+
+  app.get('/api/config', async () => ({ tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, activeStatuses: ACTIVE_OUTAGE_STATUSES }));
+
+  app.get('/metrics', async (_req, reply) => {
+    const m = core.metrics;
+    const k = core.kpis();
+    const lines: MetricLine[] = [
+      ['gridwatch_mqtt_messages_total', 'MQTT messages received', 'counter', m.messagesReceived],
+      ...Object.entries(m.messagesByKind).map(([kind, n]) => (['gridwatch_mqtt_messages_by_kind_total', 'MQTT messages received by topic kind', 'counter', n, { kind }]) as MetricLine),
+      ['gridwatch_readings_received_total', 'Valid readings received', 'counter', m.readingsReceived],
+      ['gridwatch_readings_stored_total', 'Readings newly stored since start', 'counter', m.readingsStored],
+      ['gridwatch_readings_duplicate_total', 'Readings ignored as already stored', 'counter', m.duplicatesIgnored],
+      ['gridwatch_dead_letters_total', 'Messages dead-lettered', 'counter', m.deadLetters],
+      ...Object.entries(m.deadLettersByReason).map(([reason, n]) => (['gridwatch_dead_letters_by_reason_total', 'Dead letters by reason class', 'counter', n, { reason }]) as MetricLine),
+      ['gridwatch_db_write_errors_total', 'Failed database writes (retried)', 'counter', m.dbWriteErrors],
+      ['gridwatch_ingest_buffered_rows', 'Rows waiting to be written', 'gauge', core.bufferedRows()],
+      ['gridwatch_ingest_backpressure_waits_total', 'Times ingest stopped acknowledging MQTT because buffers were full', 'counter', m.backpressureWaits],
+      ['gridwatch_mqtt_connected', 'Ingest MQTT connection up', 'gauge', core.mqttConnected() ? 1 : 0],
+      ['gridwatch_outages_active', 'Active outages', 'gauge', k.activeOutages],
+      ['gridwatch_customers_out', 'Customers without power', 'gauge', k.customersOut],
+      ['gridwatch_realtime_clients', 'Connected Socket.IO clients', 'gauge', hub.clients()],
+    ];
+    return reply.type('text/plain; version=0.0.4').send(prometheusText(lines));
+  });
+
+  if (existsSync(path.join(config.webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.status(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` });
+    });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html').send('<h1>GridWatch</h1><p>The wall is not built. Run <code>pnpm build:web</code> (or <code>pnpm start</code>, which builds it).</p>'),
+    );
+  }
+  return app;
+}
+
+function mapNetwork(core: Core): MapNetwork {
+  const n = core.index.network;
+  return {
+    id: n.id,
+    version: core.summary.version,
+    ...(n.attribution ? { attribution: n.attribution } : {}),
+    substations: n.substations.map((s) => ({ id: s.id, name: s.name, lon: s.lon, lat: s.lat })),
+    feeders: n.feeders.map((f) => ({ id: f.id, paths: f.paths })),
+    transformers: n.transformers.map((t) => [t.id, t.lon, t.lat, core.index.customersOf.get(t.id)?.length ?? 0]),
+  };
+}

@@ -1,0 +1,100 @@
+// Configuration from the environment, validated once at start. Nothing else reads process.env.
+import { Type, type Static } from '@sinclair/typebox';
+import { validator } from '@gridwatch/shared';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const Config = Type.Object({
+  host: Type.String(),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Real PostgreSQL/TimescaleDB; when empty, an embedded PGlite is started. */
+  databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  /** Real MQTT broker; when empty, an embedded aedes broker listens on mqttPort. */
+  /** Pool size for a real server; the embedded PGlite always gets 1 (it is a single session). */
+  databasePoolMax: Type.Integer({ minimum: 1, maximum: 100 }),
+  mqttUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  mqttUsername: Type.Union([Type.String(), Type.Null()]),
+  mqttPassword: Type.Union([Type.String(), Type.Null()]),
+  mqttClientId: Type.String({ minLength: 1 }),
+  topicPrefix: Type.String({ minLength: 1 }),
+  /** Folder for embedded data (PGlite database). */
+  dataDir: Type.String(),
+  /** `demo` (generated) or a path to a gridwatch-network/1 JSON file. */
+  network: Type.String({ minLength: 1 }),
+  /** Start the simulator with the demo scenario next to the server. */
+  simulator: Type.Boolean(),
+  simulatorArgs: Type.String(),
+  webDist: Type.String(),
+  tileUrl: Type.Union([Type.String(), Type.Null()]),
+  tileAttribution: Type.Union([Type.String(), Type.Null()]),
+  /** Readings are written in batches of at most this many rows... */
+  ingestBatchRows: Type.Integer({ minimum: 1 }),
+  /** ...or after this many milliseconds, whichever comes first. */
+  ingestFlushMs: Type.Integer({ minimum: 1 }),
+  /** Readings held in memory before ingest stops acknowledging MQTT messages. */
+  ingestMaxBufferedRows: Type.Integer({ minimum: 1 }),
+  /** Accepted clock skew for device timestamps. */
+  maxFutureSkewS: Type.Integer({ minimum: 0 }),
+  maxPastAgeS: Type.Integer({ minimum: 0 }),
+  /** Meters of one station area that must report power-off before it is an outage. */
+  outageMinMeters: Type.Integer({ minimum: 1 }),
+  logLevel: Type.String(),
+});
+export type Config = Static<typeof Config>;
+
+type Env = Record<string, string | undefined>;
+
+const str = (env: Env, key: string, fallback: string) => (env[key]?.trim() ? env[key]!.trim() : fallback);
+const opt = (env: Env, key: string) => (env[key]?.trim() ? env[key]!.trim() : null);
+const int = (env: Env, key: string, fallback: number) => {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
+  return n;
+};
+const bool = (env: Env, key: string, fallback: boolean) => {
+  const raw = env[key]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    host: str(env, 'HOST', '0.0.0.0'),
+    port: int(env, 'PORT', 3000),
+    databaseUrl: opt(env, 'DATABASE_URL'),
+    databasePoolMax: int(env, 'DATABASE_POOL_MAX', 8),
+    mqttUrl: opt(env, 'MQTT_URL'),
+    mqttPort: int(env, 'MQTT_PORT', 1883),
+    mqttUsername: opt(env, 'MQTT_USERNAME'),
+    mqttPassword: opt(env, 'MQTT_PASSWORD'),
+    mqttClientId: str(env, 'MQTT_CLIENT_ID', 'gridwatch-server'),
+    topicPrefix: str(env, 'TOPIC_PREFIX', 'gw/v1'),
+    dataDir: path.resolve(REPO_ROOT, str(env, 'DATA_DIR', '.gridwatch')),
+    network: str(env, 'NETWORK', 'demo'),
+    simulator: bool(env, 'SIMULATOR', true),
+    simulatorArgs: str(env, 'SIMULATOR_ARGS', '--scenario demo --reading-interval 60'),
+    webDist: path.resolve(REPO_ROOT, str(env, 'WEB_DIST', 'web/dist')),
+    tileUrl: opt(env, 'TILE_URL'),
+    tileAttribution: opt(env, 'TILE_ATTRIBUTION'),
+    ingestBatchRows: int(env, 'INGEST_BATCH_ROWS', 5000),
+    ingestFlushMs: int(env, 'INGEST_FLUSH_MS', 200),
+    ingestMaxBufferedRows: int(env, 'INGEST_MAX_BUFFERED_ROWS', 200_000),
+    maxFutureSkewS: int(env, 'MAX_FUTURE_SKEW_S', 300),
+    maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
+    outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+    ...overrides,
+  };
+  const checked = validator(Config).check(config);
+  if (!checked.ok) throw new ConfigError(`invalid configuration: ${checked.reason}`);
+  return checked.value;
+}

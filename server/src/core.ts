@@ -1,0 +1,258 @@
+// The running GridWatch core, independent of HTTP: network in memory, ingest with its batch
+// writers, the outage engine and its persistence, metrics. The Fastify app and the realtime hub
+// sit on top of it; `close()` stops intake first, then drains every buffer to the database.
+import { indexNetwork, topics, type Kpis, type NetworkIndex, type NetworkSummary, type OutageDto } from '@gridwatch/shared';
+import type { Config } from './config.ts';
+import { importNetwork, loadNetwork } from './db/network.ts';
+import { loadOpenOutages, upsertOutages } from './db/outages.ts';
+import type { Pool } from './db/pool.ts';
+import {
+  countReadings, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings,
+  type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type ReadingRow,
+} from './db/telemetry.ts';
+import { BatchWriter } from './ingest/batchWriter.ts';
+import { Ingest } from './ingest/ingest.ts';
+import { startMqttSource, type MqttSource } from './ingest/mqttSource.ts';
+import { Metrics } from './metrics.ts';
+import { resolveNetwork } from './network.ts';
+import { OutageEngine } from './outage/engine.ts';
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface CoreOptions {
+  config: Config;
+  pool: Pool;
+  timescaledb: string | null;
+  log: Logger;
+  now?: () => number;
+  /** Connect to MQTT (tests that drive ingest directly pass false). */
+  mqtt?: boolean;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  database: { up: boolean; latencyMs: number | null; timescaledb: string | null; error: string | null };
+  broker: { connected: boolean; url: string | null };
+  ingest: { bufferedRows: number; maxBufferedRows: number; lastWriteError: string | null };
+}
+
+export class Core {
+  readonly metrics: Metrics;
+  readonly index: NetworkIndex;
+  readonly summary: NetworkSummary;
+  readonly engine: OutageEngine;
+  readonly ingest: Ingest;
+  private readonly writers: {
+    readings: BatchWriter<ReadingRow>;
+    meterEvents: BatchWriter<MeterEventRow>;
+    faultEvents: BatchWriter<FaultEventRow>;
+    contacts: BatchWriter<ContactRow>;
+    deadLetters: BatchWriter<DeadLetterRow>;
+    outages: BatchWriter<OutageDto>;
+  };
+  private mqttSource: MqttSource | null = null;
+  private readonly tickTimer: NodeJS.Timeout;
+  private readonly waiters: (() => void)[] = [];
+  private outageListeners: ((outages: OutageDto[]) => void)[] = [];
+
+  private constructor(
+    private readonly o: CoreOptions & { now: () => number },
+    index: NetworkIndex,
+    version: string,
+    openOutages: OutageDto[],
+    readingsAtStart: number,
+  ) {
+    const { config, pool, log, now } = o;
+    this.metrics = new Metrics(now);
+    this.metrics.readingsStoredAtStart = readingsAtStart;
+    this.index = index;
+    this.summary = summarise(index, version);
+    this.engine = new OutageEngine({ index, now, minMeters: config.outageMinMeters }, openOutages);
+
+    const onError = (name: string) => (err: Error) => {
+      this.metrics.dbWriteErrors++;
+      log.warn(`database write (${name}) failed, will retry: ${err.message}`);
+    };
+    const common = { maxBatch: config.ingestBatchRows, flushMs: config.ingestFlushMs, onDrained: () => this.release() };
+    const writer = <Row>(name: string, write: (rows: Row[]) => Promise<number>, extra: Partial<ConstructorParameters<typeof BatchWriter<Row>>[0]> = {}) =>
+      new BatchWriter<Row>({ name, write, ...common, onError: onError(name), onRejected: (_row, err) => this.rejected(name, err), ...extra });
+    this.writers = {
+      readings: writer('readings', (rows) => insertReadings(pool, rows), {
+        onWritten: (written, attempted) => {
+          this.metrics.readingsStored += written;
+          this.metrics.duplicatesIgnored += attempted - written;
+          this.release();
+        },
+      }),
+      meterEvents: writer('meter_events', (rows) => insertMeterEvents(pool, rows)),
+      faultEvents: writer('fault_events', (rows) => insertFaultEvents(pool, rows)),
+      contacts: writer('contacts', (rows) => insertContacts(pool, rows)),
+      deadLetters: writer('dead_letters', (rows) => insertDeadLetters(pool, rows)),
+      // Outage changes are broadcast only after they are stored.
+      outages: writer('outages', async (rows) => {
+        const latest = [...new Map(rows.map((r) => [r.id, r])).values()];
+        await upsertOutages(pool, latest);
+        for (const l of this.outageListeners) l(latest);
+        return latest.length;
+      }, { flushMs: 20, maxBatch: 500 }),
+    };
+    this.ingest = new Ingest({
+      index,
+      sinks: this.writers,
+      metrics: this.metrics,
+      now,
+      topicPrefix: config.topicPrefix,
+      maxFutureSkewMs: config.maxFutureSkewS * 1000,
+      maxPastAgeMs: config.maxPastAgeS * 1000,
+      onPowerEvent: (ev) => {
+        this.engine.apply(ev);
+        const changed = this.engine.drainChanges();
+        if (changed.length) this.writers.outages.pushMany(changed);
+      },
+    });
+    this.tickTimer = setInterval(() => this.engine.tick(), 5_000);
+    this.tickTimer.unref();
+  }
+
+  static async start(options: CoreOptions): Promise<Core> {
+    const o = { ...options, now: options.now ?? Date.now };
+    const file = await resolveNetwork(o.config.network);
+    const t0 = Date.now();
+    if (await importNetwork(o.pool, file)) o.log.info(`network "${file.id}" imported (${file.transformers.length} station areas, ${file.customers.length} customers) in ${Date.now() - t0} ms`);
+    const loaded = await loadNetwork(o.pool);
+    if (!loaded) throw new Error('no network in the database after import');
+    const open = await loadOpenOutages(o.pool);
+    if (open.length) o.log.info(`resumed ${open.length} open outage(s) from the database`);
+    const readings = await countReadings(o.pool, o.timescaledb !== null);
+    const core = new Core(o, indexNetwork(loaded.network), loaded.version, open, readings);
+    if (o.mqtt !== false) core.connectMqtt();
+    return core;
+  }
+
+  onOutagesStored(listener: (outages: OutageDto[]) => void): void {
+    this.outageListeners.push(listener);
+  }
+
+  bufferedRows(): number {
+    let n = 0;
+    for (const w of Object.values(this.writers)) n += w.size;
+    return n;
+  }
+
+  /** null when ingest has room; otherwise resolves once the buffers drain below the limit. */
+  whenReady(): Promise<void> | null {
+    if (this.bufferedRows() < this.o.config.ingestMaxBufferedRows) return null;
+    this.metrics.backpressureWaits++;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Writes everything buffered now (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all(Object.values(this.writers).map((w) => w.flush()));
+    await this.writers.outages.flush();
+  }
+
+  kpis(): Kpis {
+    const m = this.metrics;
+    return {
+      at: this.o.now(),
+      messagesPerSec: round1(m.messages.rate()),
+      readingsPerSec: round1(m.readings.rate()),
+      readingsStored: m.readingsStoredAtStart + m.readingsStored,
+      deadLetters: m.deadLetters,
+      activeOutages: this.engine.active().length,
+      customersOut: this.engine.customersOut(),
+      customersServed: this.index.network.customers.length,
+    };
+  }
+
+  async health(): Promise<Health> {
+    let up = false;
+    let latencyMs: number | null = null;
+    let error: string | null = null;
+    const t0 = performance.now();
+    try {
+      await Promise.race([
+        this.o.pool.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2_000).unref()),
+      ]);
+      up = true;
+      latencyMs = Math.round((performance.now() - t0) * 10) / 10;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const lastWriteError = Object.values(this.writers).find((w) => w.lastError)?.lastError?.message ?? null;
+    const connected = this.mqttSource?.connected() ?? false;
+    const buffered = this.bufferedRows();
+    return {
+      status: up && connected && !lastWriteError ? 'ok' : 'degraded',
+      database: { up, latencyMs, timescaledb: this.o.timescaledb, error },
+      broker: { connected, url: this.o.config.mqttUrl ? redact(this.o.config.mqttUrl) : null },
+      ingest: { bufferedRows: buffered, maxBufferedRows: this.o.config.ingestMaxBufferedRows, lastWriteError },
+    };
+  }
+
+  mqttConnected(): boolean {
+    return this.mqttSource?.connected() ?? false;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.tickTimer);
+    if (this.mqttSource) await this.mqttSource.close().catch(() => {});
+    const left = await Promise.all(Object.values(this.writers).map((w) => w.close(15_000)));
+    const lost = left.reduce((a, b) => a + b, 0);
+    if (lost) this.o.log.error(`${lost} buffered row(s) could not be written before shutdown`);
+    this.release();
+  }
+
+  private connectMqtt(): void {
+    const c = this.o.config;
+    if (!c.mqttUrl) throw new Error('MQTT_URL is not set');
+    this.mqttSource = startMqttSource({
+      url: c.mqttUrl,
+      clientId: c.mqttClientId,
+      username: c.mqttUsername,
+      password: c.mqttPassword,
+      subscriptions: topics(c.topicPrefix).subscriptions(),
+      onMessage: (topic, payload) => this.ingest.accept(topic, payload),
+      whenReady: () => this.whenReady(),
+      log: this.o.log,
+    });
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0 || this.bufferedRows() >= this.o.config.ingestMaxBufferedRows) return;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private rejected(table: string, err: Error): void {
+    const reason = `database: ${table} row refused: ${err.message.slice(0, 200)}`;
+    this.ingest.rejectExternal('database', '', reason);
+  }
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+
+function summarise(index: NetworkIndex, version: string): NetworkSummary {
+  const n = index.network;
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  const add = (lon: number, lat: number) => {
+    minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+  };
+  for (const s of n.substations) add(s.lon, s.lat);
+  for (const t of n.transformers) add(t.lon, t.lat);
+  if (!Number.isFinite(minLon)) add(n.centre[0], n.centre[1]);
+  return {
+    id: n.id,
+    name: n.name,
+    version,
+    counts: { substations: n.substations.length, feeders: n.feeders.length, devices: n.devices.length, transformers: n.transformers.length, customers: n.customers.length },
+    bounds: [[minLon, minLat], [maxLon, maxLat]],
+  };
+}

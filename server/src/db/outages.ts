@@ -1,0 +1,53 @@
+// Outage persistence: the engine's state changes are upserted by id; open outages are read back
+// at start so a restarted server continues with the same outages.
+import type { OutageDto, OutageStatus } from '@gridwatch/shared';
+import type { Pool } from './pool.ts';
+
+const COLUMNS = 'id, status, level, device, feeder, transformers, customers, started_at, detected_at, restored_at, lon, lat, evidence';
+
+interface OutageRow {
+  id: string; status: OutageStatus; level: OutageDto['level']; device: string; feeder: string; transformers: string[];
+  customers: number; started_at: number; detected_at: number; restored_at: number | null; lon: number; lat: number;
+  evidence: OutageDto['evidence'];
+}
+
+const toDto = (r: OutageRow): OutageDto => ({
+  id: r.id, status: r.status, level: r.level, device: r.device, feeder: r.feeder, transformers: r.transformers,
+  customers: r.customers, startedAt: r.started_at, detectedAt: r.detected_at, restoredAt: r.restored_at,
+  lon: r.lon, lat: r.lat, evidence: r.evidence,
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function upsertOutages(pool: Pool, outages: readonly OutageDto[]): Promise<void> {
+  if (outages.length === 0) return;
+  await pool.query(
+    `INSERT INTO outages (${COLUMNS}, updated_at)
+     SELECT id, status, level, device, feeder, string_to_array(tf, ','), customers, started_at, detected_at, restored_at, lon, lat, evidence::jsonb, now()
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::float8[], $12::float8[], $13::text[])
+       AS t(id, status, level, device, feeder, tf, customers, started_at, detected_at, restored_at, lon, lat, evidence)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, level = EXCLUDED.level, device = EXCLUDED.device,
+       feeder = EXCLUDED.feeder, transformers = EXCLUDED.transformers, customers = EXCLUDED.customers,
+       started_at = EXCLUDED.started_at, restored_at = EXCLUDED.restored_at, lon = EXCLUDED.lon, lat = EXCLUDED.lat,
+       evidence = EXCLUDED.evidence, updated_at = now()`,
+    [
+      outages.map((o) => o.id), outages.map((o) => o.status), outages.map((o) => o.level), outages.map((o) => o.device),
+      outages.map((o) => o.feeder), outages.map((o) => o.transformers.join(',')), outages.map((o) => o.customers),
+      outages.map((o) => iso(o.startedAt)), outages.map((o) => iso(o.detectedAt)), outages.map((o) => iso(o.restoredAt)),
+      outages.map((o) => o.lon), outages.map((o) => o.lat), outages.map((o) => JSON.stringify(o.evidence)),
+    ],
+  );
+}
+
+export async function loadOpenOutages(pool: Pool): Promise<OutageDto[]> {
+  const r = await pool.query<OutageRow>(`SELECT ${COLUMNS} FROM outages WHERE restored_at IS NULL ORDER BY started_at`);
+  return r.rows.map(toDto);
+}
+
+export type OutageFilter = 'active' | 'restored' | 'all';
+
+export async function listOutages(pool: Pool, filter: OutageFilter, limit: number): Promise<OutageDto[]> {
+  const where = filter === 'active' ? 'WHERE restored_at IS NULL' : filter === 'restored' ? 'WHERE restored_at IS NOT NULL' : '';
+  const r = await pool.query<OutageRow>(`SELECT ${COLUMNS} FROM outages ${where} ORDER BY started_at DESC LIMIT $1`, [limit]);
+  return r.rows.map(toDto);
+}

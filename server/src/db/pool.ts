@@ -1,0 +1,21 @@
+// The PostgreSQL pool. The embedded PGlite is a single session, so it gets a pool of one.
+import pg from 'pg';
+
+// timestamptz and bigint come back as JS values we can use directly.
+pg.types.setTypeParser(1184, (v) => new Date(v).getTime()); // timestamptz → epoch ms
+pg.types.setTypeParser(20, (v) => Number(v)); // int8 → number (counts stay far below 2^53)
+
+export type Pool = pg.Pool;
+
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'gridwatch',
+  });
+  // An idle client that loses its connection emits here; without a listener the process dies.
+  pool.on('error', () => {});
+  return pool;
+}

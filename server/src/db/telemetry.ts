@@ -1,0 +1,77 @@
+// Batched telemetry writes. Every insert is multi-row (`unnest` of column arrays) and idempotent
+// on the natural key, so a redelivered message never adds a row; the returned count is the number
+// of rows really added.
+import type { Pool } from './pool.ts';
+
+export interface ReadingRow { ts: number; meter: string; kwh: number; v: number | null; i: number | null }
+export interface MeterEventRow { ts: number; device: string; code: string; kind: string; transformer: string; seq: number | null }
+export interface FaultEventRow { ts: number; device: string; kind: string; feeder: string; phase: string | null; currentA: number | null }
+export interface ContactRow { id: string; ts: number; channel: string; customer: string; category: string; text: string | null }
+export interface DeadLetterRow { receivedAt: number; source: string; topic: string | null; reason: string; payload: string | null; payloadBytes: number }
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function insertReadings(pool: Pool, rows: readonly ReadingRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO readings (ts, meter, kwh, v, i)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::float8[], $4::real[], $5::real[])
+     ON CONFLICT DO NOTHING`,
+    [rows.map((x) => iso(x.ts)), rows.map((x) => x.meter), rows.map((x) => x.kwh), rows.map((x) => x.v), rows.map((x) => x.i)],
+  );
+  return r.rowCount ?? 0;
+}
+
+export async function insertMeterEvents(pool: Pool, rows: readonly MeterEventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO meter_events (ts, device, code, kind, transformer, seq)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
+     ON CONFLICT DO NOTHING`,
+    [rows.map((x) => iso(x.ts)), rows.map((x) => x.device), rows.map((x) => x.code), rows.map((x) => x.kind), rows.map((x) => x.transformer), rows.map((x) => x.seq)],
+  );
+  return r.rowCount ?? 0;
+}
+
+export async function insertFaultEvents(pool: Pool, rows: readonly FaultEventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO fault_events (ts, device, kind, feeder, phase, current_a)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
+     ON CONFLICT DO NOTHING`,
+    [rows.map((x) => iso(x.ts)), rows.map((x) => x.device), rows.map((x) => x.kind), rows.map((x) => x.feeder), rows.map((x) => x.phase), rows.map((x) => x.currentA)],
+  );
+  return r.rowCount ?? 0;
+}
+
+export async function insertContacts(pool: Pool, rows: readonly ContactRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO contacts (id, ts, channel, customer, category, text)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT (id) DO NOTHING`,
+    [rows.map((x) => x.id), rows.map((x) => iso(x.ts)), rows.map((x) => x.channel), rows.map((x) => x.customer), rows.map((x) => x.category), rows.map((x) => x.text)],
+  );
+  return r.rowCount ?? 0;
+}
+
+export async function insertDeadLetters(pool: Pool, rows: readonly DeadLetterRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO dead_letters (received_at, source, topic, reason, payload, payload_bytes)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[])`,
+    [rows.map((x) => iso(x.receivedAt)), rows.map((x) => x.source), rows.map((x) => x.topic), rows.map((x) => x.reason), rows.map((x) => x.payload), rows.map((x) => x.payloadBytes)],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** Rows in `readings` at start: exact when small, the planner's estimate when large. */
+export async function countReadings(pool: Pool, timescaledb: boolean): Promise<number> {
+  const estimate = timescaledb
+    ? await pool.query<{ n: number }>(`SELECT approximate_row_count('readings')::int8 AS n`)
+    : await pool.query<{ n: number }>(`SELECT reltuples::int8 AS n FROM pg_class WHERE relname = 'readings'`);
+  const n = Number(estimate.rows[0]?.n ?? -1);
+  if (n >= 0 && n > 2_000_000) return n;
+  const exact = await pool.query<{ n: number }>('SELECT count(*)::int8 AS n FROM readings');
+  return Number(exact.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,188 @@
+// Ingest: every MQTT message is parsed, validated against the shared schemas, resolved against
+// the network and routed — readings and events to their batch writers, power events to the
+// outage engine. Anything that fails becomes a dead letter with its reason; nothing throws.
+import {
+  ContactMessage, DEFAULT_EVENT_CODES, FaultMessage, MeterEvent, ReadingsMessage, parseTopic, toEpochMs, validator,
+  type EventCodeMap, type NetworkIndex,
+} from '@gridwatch/shared';
+import { Type } from '@sinclair/typebox';
+import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, ReadingRow } from '../db/telemetry.ts';
+import type { Metrics } from '../metrics.ts';
+import type { PowerEvent } from '../outage/engine.ts';
+import type { BatchWriter } from './batchWriter.ts';
+
+export const MAX_PAYLOAD_BYTES = 512 * 1024;
+const DEAD_LETTER_PAYLOAD_CHARS = 2_048;
+// PostgreSQL text cannot hold NUL; one such character would make a whole batch fail.
+const noNul = (s: string) => s.replace(/\u0000/g, '\uFFFD');
+
+export interface IngestSinks {
+  readings: BatchWriter<ReadingRow>;
+  meterEvents: BatchWriter<MeterEventRow>;
+  faultEvents: BatchWriter<FaultEventRow>;
+  contacts: BatchWriter<ContactRow>;
+  deadLetters: BatchWriter<DeadLetterRow>;
+}
+
+export interface IngestOptions {
+  index: NetworkIndex;
+  sinks: IngestSinks;
+  metrics: Metrics;
+  now: () => number;
+  topicPrefix: string;
+  maxFutureSkewMs: number;
+  maxPastAgeMs: number;
+  onPowerEvent: (ev: PowerEvent) => void;
+  eventCodes?: EventCodeMap;
+}
+
+const readingsCheck = validator(ReadingsMessage);
+const eventBatchCheck = validator(Type.Object({ events: Type.Array(MeterEvent, { minItems: 1, maxItems: 5_000 }) }));
+const eventCheck = validator(MeterEvent);
+const faultCheck = validator(FaultMessage);
+const contactCheck = validator(ContactMessage);
+
+export class Ingest {
+  private readonly codes: EventCodeMap;
+
+  constructor(private readonly o: IngestOptions) {
+    this.codes = o.eventCodes ?? DEFAULT_EVENT_CODES;
+  }
+
+  /** Handles one MQTT message. Never throws. */
+  accept(topic: string, payload: Buffer): void {
+    const m = this.o.metrics;
+    m.messagesReceived++;
+    m.messages.add();
+    try {
+      const parsed = parseTopic(topic, this.o.topicPrefix);
+      if (!parsed) {
+        m.messagesByKind.unknown!++;
+        return this.dead(topic, payload, 'topic: not a contract topic');
+      }
+      m.messagesByKind[parsed.kind]!++;
+      if (payload.length > MAX_PAYLOAD_BYTES) return this.dead(topic, payload, `size: payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+      let body: unknown;
+      try {
+        body = JSON.parse(payload.toString('utf8'));
+      } catch (err) {
+        return this.dead(topic, payload, `json: ${(err as Error).message.slice(0, 200)}`);
+      }
+      switch (parsed.kind) {
+        case 'readings':
+          return this.readings(topic, payload, parsed.scope!, body);
+        case 'meter-events':
+          return this.meterEvents(topic, payload, parsed.scope!, body);
+        case 'faults':
+          return this.fault(topic, payload, parsed.scope!, body);
+        case 'contacts':
+          return this.contact(topic, payload, body);
+      }
+    } catch (err) {
+      // A bug here must cost one message, not the process.
+      this.dead(topic, payload, `internal: ${(err as Error).message.slice(0, 200)}`);
+    }
+  }
+
+  /** Dead-letters input that is not MQTT (HTTP bodies, socket messages) with the same bookkeeping. */
+  rejectExternal(source: string, payload: string, reason: string): void {
+    this.o.metrics.deadLetter(reason);
+    this.o.sinks.deadLetters.push({
+      receivedAt: this.o.now(), source, topic: null, reason: noNul(reason), payload: noNul(payload.slice(0, DEAD_LETTER_PAYLOAD_CHARS)), payloadBytes: Buffer.byteLength(payload),
+    });
+  }
+
+  private readings(topic: string, payload: Buffer, transformerId: string, body: unknown): void {
+    const v = readingsCheck.check(body);
+    if (!v.ok) return this.dead(topic, payload, v.reason);
+    const transformer = this.o.index.transformer.get(transformerId);
+    if (!transformer) return this.dead(topic, payload, `unknown device: station area ${transformerId}`);
+    const ts = this.time(v.value.ts);
+    if (typeof ts === 'string') return this.dead(topic, payload, ts);
+    const rows: ReadingRow[] = [];
+    const unknown: string[] = [];
+    for (const r of v.value.readings) {
+      if (!this.o.index.meter.has(r.meter)) unknown.push(r.meter);
+      else rows.push({ ts, meter: r.meter, kwh: r.kwh, v: r.v ?? null, i: r.i ?? null });
+    }
+    if (unknown.length) this.dead(topic, payload, `unknown device: ${unknown.length} meter(s) not in the network, e.g. ${unknown.slice(0, 3).join(', ')}`);
+    if (rows.length) {
+      this.o.metrics.readingsReceived += rows.length;
+      this.o.metrics.readings.add(rows.length);
+      this.o.sinks.readings.pushMany(rows);
+    }
+  }
+
+  private meterEvents(topic: string, payload: Buffer, transformerId: string, body: unknown): void {
+    // Two accepted shapes; pick by shape so the reason names the real problem.
+    const batch = typeof body === 'object' && body !== null && 'events' in body;
+    const v = batch ? eventBatchCheck.check(body) : eventCheck.check(body);
+    if (!v.ok) return this.dead(topic, payload, v.reason);
+    if (!this.o.index.transformer.has(transformerId)) return this.dead(topic, payload, `unknown device: station area ${transformerId}`);
+    const events = 'events' in v.value ? v.value.events : [v.value];
+    const problems: string[] = [];
+    for (const e of events) {
+      const ts = this.time(e.ts);
+      if (typeof ts === 'string') {
+        problems.push(`${e.device}: ${ts}`);
+        continue;
+      }
+      const viaConcentrator = this.o.index.concentrator.get(e.device);
+      const meter = this.o.index.meter.get(e.device);
+      const transformer = viaConcentrator ?? meter?.transformer ?? (this.o.index.transformer.has(e.device) ? e.device : undefined);
+      if (!transformer) {
+        problems.push(`unknown device: ${e.device}`);
+        continue;
+      }
+      const kind = this.codes[e.code];
+      this.o.sinks.meterEvents.push({ ts, device: e.device, code: e.code, kind: kind ?? 'other', transformer, seq: e.seq ?? null });
+      if (kind === 'power-off' || kind === 'power-restored') {
+        this.o.onPowerEvent({ device: e.device, transformer, concentrator: meter === undefined, kind, ts });
+      }
+    }
+    if (problems.length) this.dead(topic, payload, problems.length === 1 ? problems[0]! : `${problems.length} events rejected: ${problems.slice(0, 3).join('; ')}`);
+  }
+
+  private fault(topic: string, payload: Buffer, feederId: string, body: unknown): void {
+    const v = faultCheck.check(body);
+    if (!v.ok) return this.dead(topic, payload, v.reason);
+    const device = this.o.index.device.get(v.value.device);
+    if (!device) return this.dead(topic, payload, `unknown device: ${v.value.device}`);
+    if (device.feeder !== feederId) return this.dead(topic, payload, `topic: device ${device.id} is on feeder ${device.feeder}, not ${feederId}`);
+    const ts = this.time(v.value.ts);
+    if (typeof ts === 'string') return this.dead(topic, payload, ts);
+    this.o.sinks.faultEvents.push({ ts, device: device.id, kind: v.value.kind, feeder: device.feeder, phase: v.value.phase ?? null, currentA: v.value.current_a ?? null });
+  }
+
+  private contact(topic: string, payload: Buffer, body: unknown): void {
+    const v = contactCheck.check(body);
+    if (!v.ok) return this.dead(topic, payload, v.reason);
+    if (!this.o.index.customer.has(v.value.customer)) return this.dead(topic, payload, `unknown device: customer ${v.value.customer}`);
+    const ts = this.time(v.value.ts);
+    if (typeof ts === 'string') return this.dead(topic, payload, ts);
+    const c = v.value;
+    this.o.sinks.contacts.push({ id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), text: c.text === undefined ? null : noNul(c.text) });
+  }
+
+  /** Epoch ms, or the dead-letter reason. */
+  private time(ts: number | string): number | string {
+    const ms = toEpochMs(ts);
+    if (!Number.isFinite(ms)) return `timestamp: not a valid ISO 8601 time or epoch ms: ${String(ts).slice(0, 40)}`;
+    const now = this.o.now();
+    if (ms > now + this.o.maxFutureSkewMs) return `timestamp: ${new Date(ms).toISOString()} is in the future`;
+    if (ms < now - this.o.maxPastAgeMs) return `timestamp: ${new Date(ms).toISOString()} is too old`;
+    return ms;
+  }
+
+  private dead(topic: string, payload: Buffer, reason: string): void {
+    this.o.metrics.deadLetter(reason);
+    this.o.sinks.deadLetters.push({
+      receivedAt: this.o.now(),
+      source: 'mqtt',
+      topic: noNul(topic.slice(0, 256)),
+      reason: noNul(reason),
+      payload: noNul(payload.subarray(0, DEAD_LETTER_PAYLOAD_CHARS).toString('utf8')),
+      payloadBytes: payload.length,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+// `pnpm start`: runs GridWatch — embedded PGlite and MQTT broker unless DATABASE_URL / MQTT_URL
+// are set, the server with the wall, and (SIMULATOR=true, the default) the demo simulator.
+// Ctrl-C stops intake, writes every buffered row, and closes the database cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
+import { consoleLogger as log, startSystem } from './system.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      log.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const system = await startSystem(config);
+  let simulator: ChildProcess | null = null;
+  if (config.simulator) {
+    const args = [
+      '--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'run',
+      '--mqtt', system.config.mqttUrl!, '--prefix', config.topicPrefix, '--network', config.network,
+      ...config.simulatorArgs.split(/\s+/).filter(Boolean),
+    ];
+    simulator = spawn(process.execPath, args, { cwd: path.join(REPO_ROOT, 'simulator'), stdio: ['ignore', 'inherit', 'inherit'] });
+    simulator.on('exit', (code, signal) => {
+      if (!stopping) log.warn(`simulator exited (${signal ?? code}); GridWatch keeps running`);
+    });
+  }
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(
+    [
+      '',
+      `  GridWatch is running.`,
+      `  Wall:     http://${host}:${system.config.port}/`,
+      `  API:      http://${host}:${system.config.port}/api/health`,
+      `  MQTT:     ${system.config.mqttUrl}${system.embedded.broker ? ' (embedded)' : ''}`,
+      `  Database: ${system.embedded.database ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL'}`,
+      `  Simulator: ${config.simulator ? `on (${config.simulatorArgs})` : 'off'}`,
+      `  Press Ctrl-C to stop.`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    if (simulator && simulator.exitCode === null) {
+      simulator.kill('SIGTERM');
+      await new Promise((r) => { simulator!.once('exit', r); setTimeout(r, 3_000).unref(); });
+    }
+    await system.close();
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  log.error((err as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+// Realtime fan-out to walls and consoles: one snapshot on connect (and on request), then deltas
+// coalesced per interval — an outage that changes ten times in 200 ms is sent once, in its latest
+// state. Outage deltas carry a sequence number so a client can detect a gap and resync.
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { REALTIME_PATH, type ClientToServerEvents, type KpiPoint, type Kpis, type OutageDto, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
+
+export interface HubOptions {
+  server: HttpServer;
+  snapshot: (seq: number) => Snapshot;
+  kpis: () => Kpis;
+  outageFlushMs?: number;
+  kpiIntervalMs?: number;
+  historyIntervalMs?: number;
+  historyPoints?: number;
+  corsOrigin?: string[] | false;
+}
+
+export class RealtimeHub {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  private seq = 0;
+  private pending = new Map<string, OutageDto>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly history: KpiPoint[] = [];
+  bytesSent = 0;
+
+  constructor(private readonly o: HubOptions) {
+    this.io = new Server(o.server, { path: REALTIME_PATH, serveClient: false, cors: { origin: o.corsOrigin ?? false } });
+    this.io.on('connection', (socket) => {
+      socket.emit('snapshot', this.snapshot());
+      socket.on('snapshot:get', (_req, ack) => {
+        if (typeof ack !== 'function') return;
+        try {
+          ack({ data: this.snapshot() });
+        } catch (err) {
+          ack({ error: (err as Error).message });
+        }
+      });
+    });
+    this.timers.push(setInterval(() => this.flushOutages(), o.outageFlushMs ?? 250));
+    this.timers.push(setInterval(() => this.io.emit('kpi:update', { kpis: this.o.kpis() }), o.kpiIntervalMs ?? 1_000));
+    this.timers.push(setInterval(() => this.sampleHistory(), o.historyIntervalMs ?? 5_000));
+  }
+
+  /** Queue changed outages; they go out at the next flush, each in its latest state. */
+  outagesChanged(outages: readonly OutageDto[]): void {
+    for (const o of outages) this.pending.set(o.id, o);
+  }
+
+  kpiHistory(): KpiPoint[] {
+    return [...this.history];
+  }
+
+  snapshot(): Snapshot {
+    return { ...this.o.snapshot(this.seq), kpiHistory: this.kpiHistory() };
+  }
+
+  flushOutages(): void {
+    if (this.pending.size === 0) return;
+    const outages = [...this.pending.values()];
+    this.pending.clear();
+    this.seq++;
+    this.io.emit('outage:changed', { seq: this.seq, outages });
+  }
+
+  clients(): number {
+    return this.io.engine.clientsCount;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    // Not io.close(): that would also close the HTTP server, which Fastify owns and closes.
+    this.io.disconnectSockets(true);
+    this.io.engine.close();
+  }
+
+  private sampleHistory(): void {
+    const k = this.o.kpis();
+    this.history.push({ at: k.at, messagesPerSec: k.messagesPerSec, readingsPerSec: k.readingsPerSec, activeOutages: k.activeOutages, customersOut: k.customersOut });
+    if (this.history.length > (this.o.historyPoints ?? 720)) this.history.shift();
+  }
+}

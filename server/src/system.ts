@@ -1,0 +1,80 @@
+// Starts the whole server side in order — embedded database and broker when no real ones are
+// configured, migrations, the core, the HTTP app — and stops it in reverse order.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { Core, type Logger } from './core.ts';
+import { migrate } from './db/migrate.ts';
+import { createPool, type Pool } from './db/pool.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded/broker.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite.ts';
+
+export interface System {
+  config: Config;
+  app: FastifyInstance;
+  core: Core;
+  pool: Pool;
+  /** http://host:port the app listens on */
+  url: string;
+  embedded: { database: boolean; broker: boolean };
+  close(): Promise<void>;
+}
+
+export const consoleLogger: Logger = {
+  info: (m) => console.log(`${new Date().toISOString()} info  ${m}`),
+  warn: (m) => console.warn(`${new Date().toISOString()} warn  ${m}`),
+  error: (m) => console.error(`${new Date().toISOString()} error ${m}`),
+};
+
+export async function startSystem(input: Config, log: Logger = consoleLogger, opts: { httpLogger?: boolean } = {}): Promise<System> {
+  const cleanup: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const c of cleanup.splice(0).reverse()) await c().catch((err) => log.error(`shutdown: ${(err as Error).message}`));
+  };
+  try {
+    let database: EmbeddedDatabase | null = null;
+    let broker: EmbeddedBroker | null = null;
+    let config = input;
+    if (!config.databaseUrl) {
+      database = await startEmbeddedDatabase(path.join(config.dataDir, 'pglite'));
+      cleanup.push(() => database!.close());
+      config = { ...config, databaseUrl: database.url };
+      log.info(`embedded PostgreSQL (PGlite) at ${config.dataDir}/pglite, serving ${database.url}`);
+    }
+    if (!config.mqttUrl) {
+      broker = await startEmbeddedBroker(config.host, config.mqttPort);
+      cleanup.push(() => broker!.close());
+      config = { ...config, mqttUrl: broker.url };
+      log.info(`embedded MQTT broker (aedes) listening on ${config.host}:${broker.port}`);
+    }
+    const pool = createPool(config.databaseUrl!, database !== null ? 1 : config.databasePoolMax);
+    cleanup.push(() => pool.end());
+    const migrated = await migrate(pool, log.info);
+    log.info(`database ready${migrated.timescaledb ? ` (TimescaleDB ${migrated.timescaledb})` : ' (plain PostgreSQL)'}`);
+    const core = await Core.start({ config, pool, timescaledb: migrated.timescaledb, log });
+    cleanup.push(() => core.close());
+    const app = await buildApp({ config, core, pool, logger: opts.httpLogger ?? true });
+    cleanup.push(() => app.close());
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use: stop the other process or set PORT`);
+      throw err;
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return {
+      config: { ...config, port },
+      app,
+      core,
+      pool,
+      url: `http://127.0.0.1:${port}`,
+      embedded: { database: database !== null, broker: broker !== null },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// `pnpm test`: everything that runs on a fresh machine with only Node and pnpm (embedded PGlite
+// and aedes). The real-server and browser suites have their own configs, run by .ci/run.
+export default defineConfig({
+  test: {
+    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'web/src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    maxWorkers: 2,
+  },
+});
