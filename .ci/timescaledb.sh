@@ -93,7 +93,7 @@ debian_mirror() {
 }
 
 cluster_running() {
-  [[ -f $READY_MARK ]] || return 1
+  [[ -x $ROOT/usr/bin/pg_ctlcluster && -f $ROOT$CONF_DIR/postgresql.conf ]] || return 1
   [[ -d $ROOT/proc/self ]] || return 1
   in_chroot pg_ctlcluster "$PGV" main status >/dev/null 2>&1
 }
@@ -286,7 +286,7 @@ setup_database() {
 }
 
 stop_cluster() {
-  if [[ ! -f $READY_MARK ]]; then
+  if [[ ! -x $ROOT/usr/bin/pg_ctlcluster || ! -f $ROOT$CONF_DIR/postgresql.conf ]]; then
     log "no installed cluster at $ROOT - nothing to stop"
     return
   fi
