@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // /usr/bin/chromium (CHROMIUM_PATH to override); uses real servers when GW_TEST_* are set.
 export default defineConfig({
   test: {
-    include: ['web/e2e/**/*.e2e.test.ts'],
+    include: ['server/e2e/**/*.e2e.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     maxWorkers: 1,

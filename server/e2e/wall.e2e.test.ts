@@ -1,0 +1,77 @@
+// End to end: the built wall in headless Chromium, a running GridWatch, and a real MQTT client
+// publishing a station area's power-off. The map and the KPI tile must change by themselves.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_CODE, generateNetwork, topics } from '@gridwatch/shared';
+import { REPO_ROOT } from '../src/config.ts';
+import { startSystem, type System } from '../src/system.ts';
+import { eventually, quietLogger, testBroker, testConfig, testDatabase, type TestResource } from '../test/helpers.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = path.join(REPO_ROOT, 'test-results');
+
+let db: TestResource;
+let broker: TestResource;
+let system: System;
+let browser: Browser;
+let page: Page;
+let publisher: MqttClient;
+
+const network = generateNetwork();
+const tf = network.transformers[17]!;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(REPO_ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `pnpm build:web` (pnpm test:e2e does)');
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  db = await testDatabase();
+  broker = await testBroker();
+  const config = await testConfig(db, broker, { network: 'demo' });
+  system = await startSystem(config, quietLogger, { httpLogger: false });
+  await eventually(() => system.core.mqttConnected(), 10_000, 'ingest connected');
+  publisher = await mqtt.connectAsync(broker.url, { clientId: `${config.mqttClientId}-e2e` });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await mkdir(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await publisher?.endAsync();
+  await system?.close();
+  await broker?.close();
+  await db?.close();
+});
+
+const outAttr = () => page.getAttribute('[data-testid="map"]', 'data-out-transformers');
+const kpi = (name: string) => page.textContent(`[data-testid="kpi-${name}"]`);
+
+describe('the wall', () => {
+  it('shows a station area going out and coming back, live', async () => {
+    const prefix = topics(system.config.topicPrefix);
+    await page.goto(system.url);
+    await page.waitForSelector('[data-testid="map"]');
+    await eventually(async () => (await kpi('active-outages'))?.trim() === '0', 15_000, 'KPI tile showing 0 active outages');
+    expect(await outAttr()).toBe('');
+
+    const lossAt = Date.now() - 10 * 60_000;
+    await publisher.publishAsync(prefix.meterEvents(tf.id), JSON.stringify({ device: tf.concentrator, ts: new Date(lossAt).toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
+
+    await eventually(async () => (await outAttr())?.split(',').includes(tf.id), 10_000, `map showing ${tf.id} out`);
+    await eventually(async () => (await kpi('active-outages'))?.trim() === '1', 10_000, 'KPI tile showing 1 active outage');
+    const customers = network.customers.filter((c) => c.transformer === tf.id).length;
+    await eventually(async () => (await kpi('customers-out'))?.replace(/[^\d]/g, '') === String(customers), 10_000, 'customers-out tile');
+    expect(await page.locator(`[data-testid="outage-row"][data-outage-device="${tf.id}"]`).count()).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'wall-e2e-outage.png') });
+
+    await publisher.publishAsync(prefix.meterEvents(tf.id), JSON.stringify({ device: tf.concentrator, ts: new Date().toISOString(), code: EVENT_CODE.powerRestored }), { qos: 1 });
+    await eventually(async () => !(await outAttr())?.split(',').includes(tf.id), 10_000, `map showing ${tf.id} restored`);
+    await eventually(async () => (await kpi('active-outages'))?.trim() === '0', 10_000, 'KPI tile back to 0');
+  });
+});
