@@ -7,8 +7,8 @@ import { importNetwork, loadNetwork } from './db/network.ts';
 import { loadOpenOutages, upsertOutages } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import {
-  countReadings, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings,
-  type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type ReadingRow,
+  countReadings, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings, upsertPlanned,
+  type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type PlannedRow, type ReadingRow,
 } from './db/telemetry.ts';
 import { BatchWriter } from './ingest/batchWriter.ts';
 import { Ingest } from './ingest/ingest.ts';
@@ -52,6 +52,7 @@ export class Core {
     faultEvents: BatchWriter<FaultEventRow>;
     contacts: BatchWriter<ContactRow>;
     deadLetters: BatchWriter<DeadLetterRow>;
+    planned: BatchWriter<PlannedRow>;
     outages: BatchWriter<OutageDto>;
   };
   private mqttSource: MqttSource | null = null;
@@ -92,6 +93,7 @@ export class Core {
       faultEvents: writer('fault_events', (rows) => insertFaultEvents(pool, rows)),
       contacts: writer('contacts', (rows) => insertContacts(pool, rows)),
       deadLetters: writer('dead_letters', (rows) => insertDeadLetters(pool, rows)),
+      planned: writer('planned_outages', (rows) => upsertPlanned(pool, rows)),
       // Outage changes are broadcast only after they are stored.
       outages: writer('outages', async (rows) => {
         const latest = [...new Map(rows.map((r) => [r.id, r])).values()];

@@ -3,6 +3,7 @@
 // Ctrl-C stops intake, writes every buffered row, and closes the database cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { networkSpecFor } from '@gridwatch/shared/node';
 import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
 import { consoleLogger as log, startSystem } from './system.ts';
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (config.simulator) {
     const args = [
       '--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'run',
-      '--mqtt', system.config.mqttUrl!, '--prefix', config.topicPrefix, '--network', config.network,
+      '--mqtt', system.config.mqttUrl!, '--prefix', config.topicPrefix, '--network', networkSpecFor(config.network, process.env.INIT_CWD ?? process.cwd()),
       ...config.simulatorArgs.split(/\s+/).filter(Boolean),
     ];
     simulator = spawn(process.execPath, args, { cwd: path.join(REPO_ROOT, 'simulator'), stdio: ['ignore', 'inherit', 'inherit'] });

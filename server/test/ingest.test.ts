@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_CODE, generateNetwork, indexNetwork, topics } from '@gridwatch/shared';
-import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, ReadingRow } from '../src/db/telemetry.ts';
+import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, PlannedRow, ReadingRow } from '../src/db/telemetry.ts';
 import { BatchWriter } from '../src/ingest/batchWriter.ts';
 import { Ingest, MAX_PAYLOAD_BYTES } from '../src/ingest/ingest.ts';
 import { Metrics } from '../src/metrics.ts';
@@ -14,9 +14,9 @@ const NOW = Date.parse('2026-11-27T08:00:00Z');
 const t = topics('gw/v1');
 
 function setup() {
-  const stored = { readings: [] as ReadingRow[], meterEvents: [] as MeterEventRow[], faultEvents: [] as FaultEventRow[], contacts: [] as ContactRow[], deadLetters: [] as DeadLetterRow[] };
+  const stored = { readings: [] as ReadingRow[], meterEvents: [] as MeterEventRow[], faultEvents: [] as FaultEventRow[], contacts: [] as ContactRow[], deadLetters: [] as DeadLetterRow[], planned: [] as PlannedRow[] };
   const sink = <R>(into: R[]) => new BatchWriter<R>({ name: 'test', maxBatch: 1e9, flushMs: 1e9, write: async (rows) => (into.push(...rows), rows.length) });
-  const sinks = { readings: sink(stored.readings), meterEvents: sink(stored.meterEvents), faultEvents: sink(stored.faultEvents), contacts: sink(stored.contacts), deadLetters: sink(stored.deadLetters) };
+  const sinks = { readings: sink(stored.readings), meterEvents: sink(stored.meterEvents), faultEvents: sink(stored.faultEvents), contacts: sink(stored.contacts), deadLetters: sink(stored.deadLetters), planned: sink(stored.planned) };
   const power: PowerEvent[] = [];
   const metrics = new Metrics(() => NOW);
   const ingest = new Ingest({ index, sinks, metrics, now: () => NOW, topicPrefix: 'gw/v1', maxFutureSkewMs: 300_000, maxPastAgeMs: 7 * 86_400_000, onPowerEvent: (e) => power.push(e) });
@@ -63,6 +63,7 @@ describe('ingest validation and routing', () => {
     ['unknown fault kind', () => [t.faults(tf.feeder), { device: network.devices[0]!.id, ts: iso(NOW), kind: 'breaker.explode' }], /^schema: \/kind/],
     ['fault device on another feeder', () => [t.faults('F9999'), { device: network.devices[0]!.id, ts: iso(NOW), kind: 'breaker.trip' }], /^topic: device/],
     ['contact from an unknown customer', () => [t.contacts(), { id: 'K1', ts: iso(NOW), channel: 'hotline', customer: 'CU-NOPE', category: 'outage' }], /^unknown device: customer/],
+    ['planned window ending before it starts', () => [t.planned(), { id: 'P1', ts: iso(NOW), device: tf.id, start: iso(NOW + 7_200_000), end: iso(NOW + 3_600_000) }], /^schema: a planned window/],
     ['not a contract topic', () => ['gw/v1/ami/T1/whatever', { hello: 1 }], /^topic:/],
     ['injection string as id', () => [t.meterEvents(tf.id), { device: "M1'; DROP TABLE readings;--", ts: iso(NOW), code: EVENT_CODE.powerOff }], /^schema: \/device/],
   ];
@@ -98,6 +99,13 @@ describe('ingest validation and routing', () => {
     await s.flush();
     expect(s.stored.readings.map((r) => r.meter)).toEqual([customer.meter]);
     expect(s.stored.deadLetters[0]!.reason).toMatch(/M-GHOST/);
+  });
+
+  it('stores a planned outage announcement', async () => {
+    const s = setup();
+    s.send(t.planned(), { id: 'P1', ts: iso(NOW), device: network.devices[1]!.id, start: iso(NOW + 86_400_000), end: iso(NOW + 90_000_000), reason: 'line maintenance' });
+    await s.flush();
+    expect(s.stored.planned).toEqual([{ id: 'P1', device: network.devices[1]!.id, startsAt: NOW + 86_400_000, endsAt: NOW + 90_000_000, reason: 'line maintenance', cancelled: false, announcedAt: NOW }]);
   });
 
   it('replaces NUL characters that PostgreSQL text cannot hold', async () => {

@@ -72,6 +72,23 @@ export const ContactMessage = Type.Object({
 });
 export type ContactMessage = Static<typeof ContactMessage>;
 
+/**
+ * A planned outage announced ahead (`gw/v1/oms/planned`): the devices or station areas that will
+ * be switched off and the announced window. Republishing the same id updates it; `cancelled`
+ * withdraws it.
+ */
+export const PlannedOutageMessage = Type.Object({
+  id: Id,
+  ts: Timestamp,
+  /** Switching device or station area (transformer) that will be de-energised. */
+  device: Id,
+  start: Timestamp,
+  end: Timestamp,
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+  cancelled: Type.Optional(Type.Boolean()),
+});
+export type PlannedOutageMessage = Static<typeof PlannedOutageMessage>;
+
 /** Outgoing proactive notice (`gw/v1/notify/outage/{id}`). */
 export const NoticeMessage = Type.Object({
   id: Id,

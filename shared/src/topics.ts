@@ -3,7 +3,7 @@
 
 export const DEFAULT_TOPIC_PREFIX = 'gw/v1';
 
-export type TopicKind = 'readings' | 'meter-events' | 'faults' | 'contacts';
+export type TopicKind = 'readings' | 'meter-events' | 'faults' | 'contacts' | 'planned';
 
 export interface ParsedTopic {
   kind: TopicKind;
@@ -16,6 +16,8 @@ export const topics = (prefix = DEFAULT_TOPIC_PREFIX) => ({
   meterEvents: (transformer: string) => `${prefix}/ami/${transformer}/events`,
   faults: (feeder: string) => `${prefix}/da/${feeder}/faults`,
   contacts: () => `${prefix}/service/contacts`,
+  /** Planned (announced) outages from the utility's planning system. */
+  planned: () => `${prefix}/oms/planned`,
   notice: (outage: string) => `${prefix}/notify/outage/${outage}`,
   /** Subscriptions the ingest needs, at QoS 1. */
   subscriptions: () => [
@@ -23,6 +25,7 @@ export const topics = (prefix = DEFAULT_TOPIC_PREFIX) => ({
     `${prefix}/ami/+/events`,
     `${prefix}/da/+/faults`,
     `${prefix}/service/contacts`,
+    `${prefix}/oms/planned`,
   ],
 });
 
@@ -39,5 +42,6 @@ export function parseTopic(topic: string, prefix = DEFAULT_TOPIC_PREFIX): Parsed
     return { kind: 'faults', scope: parts[1] };
   }
   if (parts.length === 2 && parts[0] === 'service' && parts[1] === 'contacts') return { kind: 'contacts' };
+  if (parts.length === 2 && parts[0] === 'oms' && parts[1] === 'planned') return { kind: 'planned' };
   return null;
 }

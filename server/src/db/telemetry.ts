@@ -7,6 +7,7 @@ export interface ReadingRow { ts: number; meter: string; kwh: number; v: number 
 export interface MeterEventRow { ts: number; device: string; code: string; kind: string; transformer: string; seq: number | null }
 export interface FaultEventRow { ts: number; device: string; kind: string; feeder: string; phase: string | null; currentA: number | null }
 export interface ContactRow { id: string; ts: number; channel: string; customer: string; category: string; text: string | null }
+export interface PlannedRow { id: string; device: string; startsAt: number; endsAt: number; reason: string | null; cancelled: boolean; announcedAt: number }
 export interface DeadLetterRow { receivedAt: number; source: string; topic: string | null; reason: string; payload: string | null; payloadBytes: number }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -51,6 +52,21 @@ export async function insertContacts(pool: Pool, rows: readonly ContactRow[]): P
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT (id) DO NOTHING`,
     [rows.map((x) => x.id), rows.map((x) => iso(x.ts)), rows.map((x) => x.channel), rows.map((x) => x.customer), rows.map((x) => x.category), rows.map((x) => x.text)],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** Upserts planned outages by id; within one batch the last message for an id wins. */
+export async function upsertPlanned(pool: Pool, input: readonly PlannedRow[]): Promise<number> {
+  const rows = [...new Map(input.map((r) => [r.id, r])).values()];
+  if (rows.length === 0) return 0;
+  const r = await pool.query(
+    `INSERT INTO planned_outages (id, device, starts_at, ends_at, reason, cancelled, announced_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::bool[], $7::timestamptz[])
+     ON CONFLICT (id) DO UPDATE SET device = EXCLUDED.device, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+       reason = EXCLUDED.reason, cancelled = EXCLUDED.cancelled, announced_at = EXCLUDED.announced_at, updated_at = now()
+     WHERE planned_outages.announced_at <= EXCLUDED.announced_at`,
+    [rows.map((x) => x.id), rows.map((x) => x.device), rows.map((x) => iso(x.startsAt)), rows.map((x) => iso(x.endsAt)), rows.map((x) => x.reason), rows.map((x) => x.cancelled), rows.map((x) => iso(x.announcedAt))],
   );
   return r.rowCount ?? 0;
 }

@@ -2,11 +2,11 @@
 // the network and routed — readings and events to their batch writers, power events to the
 // outage engine. Anything that fails becomes a dead letter with its reason; nothing throws.
 import {
-  ContactMessage, DEFAULT_EVENT_CODES, FaultMessage, MeterEvent, ReadingsMessage, parseTopic, toEpochMs, validator,
+  ContactMessage, DEFAULT_EVENT_CODES, FaultMessage, MeterEvent, PlannedOutageMessage, ReadingsMessage, parseTopic, toEpochMs, validator,
   type EventCodeMap, type NetworkIndex,
 } from '@gridwatch/shared';
 import { Type } from '@sinclair/typebox';
-import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, ReadingRow } from '../db/telemetry.ts';
+import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, PlannedRow, ReadingRow } from '../db/telemetry.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PowerEvent } from '../outage/engine.ts';
 import type { BatchWriter } from './batchWriter.ts';
@@ -22,6 +22,7 @@ export interface IngestSinks {
   faultEvents: BatchWriter<FaultEventRow>;
   contacts: BatchWriter<ContactRow>;
   deadLetters: BatchWriter<DeadLetterRow>;
+  planned: BatchWriter<PlannedRow>;
 }
 
 export interface IngestOptions {
@@ -41,6 +42,8 @@ const eventBatchCheck = validator(Type.Object({ events: Type.Array(MeterEvent, {
 const eventCheck = validator(MeterEvent);
 const faultCheck = validator(FaultMessage);
 const contactCheck = validator(ContactMessage);
+const plannedCheck = validator(PlannedOutageMessage);
+const MAX_PLANNED_MS = 7 * 86_400_000;
 
 export class Ingest {
   private readonly codes: EventCodeMap;
@@ -77,6 +80,8 @@ export class Ingest {
           return this.fault(topic, payload, parsed.scope!, body);
         case 'contacts':
           return this.contact(topic, payload, body);
+        case 'planned':
+          return this.planned(topic, payload, body);
       }
     } catch (err) {
       // A bug here must cost one message, not the process.
@@ -162,6 +167,20 @@ export class Ingest {
     if (typeof ts === 'string') return this.dead(topic, payload, ts);
     const c = v.value;
     this.o.sinks.contacts.push({ id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), text: c.text === undefined ? null : noNul(c.text) });
+  }
+
+  private planned(topic: string, payload: Buffer, body: unknown): void {
+    const v = plannedCheck.check(body);
+    if (!v.ok) return this.dead(topic, payload, v.reason);
+    const p = v.value;
+    if (!this.o.index.device.has(p.device) && !this.o.index.transformer.has(p.device)) return this.dead(topic, payload, `unknown device: ${p.device}`);
+    const announcedAt = this.time(p.ts);
+    if (typeof announcedAt === 'string') return this.dead(topic, payload, announcedAt);
+    const startsAt = toEpochMs(p.start);
+    const endsAt = toEpochMs(p.end);
+    if (!Number.isFinite(startsAt) || !Number.isFinite(endsAt)) return this.dead(topic, payload, 'timestamp: start or end is not a valid time');
+    if (endsAt <= startsAt || endsAt - startsAt > MAX_PLANNED_MS) return this.dead(topic, payload, 'schema: a planned window must end after it starts and last at most 7 days');
+    this.o.sinks.planned.push({ id: p.id, device: p.device, startsAt, endsAt, reason: p.reason === undefined ? null : noNul(p.reason), cancelled: p.cancelled ?? false, announcedAt });
   }
 
   /** Epoch ms, or the dead-letter reason. */
