@@ -6,7 +6,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { ACTIVE_OUTAGE_STATUSES, type MapNetwork, type Snapshot } from '@gridwatch/shared';
+import type { MapNetwork, Snapshot, WallConfig } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
 import { listOutages, type OutageFilter } from './db/outages.ts';
@@ -81,7 +81,7 @@ export async function buildApp({ config, core, pool, logger = true }: AppOptions
     return reply.header('etag', etag).header('cache-control', 'no-cache').type('application/json').send(map);
   });
 
-  app.get('/api/config', async () => ({ tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, activeStatuses: ACTIVE_OUTAGE_STATUSES }));
+  app.get('/api/config', async (): Promise<WallConfig> => ({ tileUrl: config.tileUrl, tileAttribution: config.tileAttribution }));
 
   app.get('/metrics', async (_req, reply) => {
     const m = core.metrics;

@@ -89,6 +89,13 @@ export interface MapNetwork {
   transformers: [string, number, number, number][];
 }
 
+/** `GET /api/config`: what the wall needs to know about its deployment. */
+export interface WallConfig {
+  /** Leaflet tile URL template, or null to draw the network on a plain background. */
+  tileUrl: string | null;
+  tileAttribution: string | null;
+}
+
 export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {

@@ -1,0 +1,49 @@
+// Screenshots of the wall in headless Chromium (dev tool). From /work/main, with a server running:
+//   pnpm exec tsx web/dev/screenshot.ts [url] [out.png] [--wait-outage|--wait-clear|--wait-status=confirmed] [--4k]
+// (page.evaluate callbacks run in the page: tsconfig.node.json has the DOM lib for them.)
+// Prints the test attributes and any page errors, so a run also tells what the wall shows.
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const [url = 'http://127.0.0.1:3000/', file = '/tmp/wall.png'] = args.filter((a) => !a.startsWith('--'));
+const big = flags.has('--4k');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: big ? { width: 3840, height: 2160 } : { width: 1920, height: 1080 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="kpi-messages-per-sec"]');
+  await page.waitForFunction(() => document.querySelector('.leaflet-overlay-pane canvas') !== null, null, { timeout: 15_000 });
+  if (flags.has('--wait-outage')) {
+    await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers !== '', null, { timeout: 60_000 });
+  }
+  if (flags.has('--wait-clear')) {
+    await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers === '', null, { timeout: 60_000 });
+  }
+  const status = [...flags].find((f) => f.startsWith('--wait-status='))?.split('=')[1];
+  if (status) {
+    await page.waitForSelector(`[data-testid="outage-row"][data-outage-status="${status}"]`, { timeout: 60_000 });
+  }
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: file });
+  const info = await page.evaluate(() => ({
+    out: (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers,
+    kpis: [...document.querySelectorAll('[data-testid^="kpi-"]')].map((e) => `${e.getAttribute('data-testid')}=${e.textContent}`),
+    rows: [...document.querySelectorAll('[data-testid="outage-row"]')].map((e) => `${e.getAttribute('data-outage-device')}:${e.getAttribute('data-outage-status')}`),
+    connection: document.querySelector('[data-testid="connection"]')?.getAttribute('data-state'),
+    scroll: { x: document.documentElement.scrollWidth > innerWidth, y: document.documentElement.scrollHeight > innerHeight },
+  }));
+  console.log(JSON.stringify({ file, ...info }, null, 1));
+  for (const p of problems) console.log(p);
+} finally {
+  await browser.close();
+}

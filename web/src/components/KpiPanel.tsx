@@ -1,0 +1,104 @@
+import { memo, useMemo } from 'react';
+import type { Kpis, KpiPoint } from '@gridwatch/shared';
+import type { Dict, Lang } from '../i18n.ts';
+import { numberLocale } from '../i18n.ts';
+import { formatShare } from '../state.ts';
+import { COLORS } from '../dom.ts';
+import { Sparkline } from './Sparkline.tsx';
+
+const WINDOW_MS = 10 * 60_000;
+
+interface TileProps {
+  name: string;
+  label: string;
+  value: string;
+  unit?: string;
+  alarm?: boolean;
+  sub?: string;
+  spark?: [number, number][];
+  sparkLabel?: string;
+}
+
+function Tile({ name, label, value, unit, alarm, sub, spark, sparkLabel }: TileProps) {
+  return (
+    <section className={`kpi-tile${alarm ? ' alarm' : ''}`} data-kpi={name}>
+      <div className="kpi-label">{label}</div>
+      <div className="kpi-value-row">
+        <span className="kpi-value" data-testid={`kpi-${name}`}>
+          {value}
+        </span>
+        {unit ? <span className="kpi-unit">{unit}</span> : null}
+      </div>
+      <div className="kpi-sub">{sub ?? '\u00a0'}</div>
+      {spark ? (
+        <div className="kpi-spark">
+          <Sparkline points={spark} color={alarm ? COLORS.red : COLORS.line} windowMs={WINDOW_MS} label={sparkLabel} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function series(history: readonly KpiPoint[], pick: (p: KpiPoint) => number): [number, number][] {
+  return history.map((p) => [p.at, pick(p)]);
+}
+
+export interface KpiPanelProps {
+  kpis: Kpis | null;
+  history: readonly KpiPoint[];
+  t: Dict;
+  lang: Lang;
+}
+
+export const KpiPanel = memo(function KpiPanel({ kpis, history, t, lang }: KpiPanelProps) {
+  const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 0 }), [lang]);
+  const nf1 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
+  const rate = (v: number) => (v >= 100 ? nf.format(v) : nf1.format(v));
+  const none = t.noData;
+
+  const msgSeries = useMemo(() => series(history, (p) => p.messagesPerSec), [history]);
+  const readSeries = useMemo(() => series(history, (p) => p.readingsPerSec), [history]);
+  const outSeries = useMemo(() => series(history, (p) => p.activeOutages), [history]);
+  const custSeries = useMemo(() => series(history, (p) => p.customersOut), [history]);
+  const first = history[0]?.at ?? 0;
+  const last = history[history.length - 1]?.at ?? 0;
+  const spanMin = Math.min(WINDOW_MS, Math.max(60_000, last - first)) / 60_000;
+  const windowLabel = t.kpi.lastMinutes(Math.round(spanMin));
+
+  return (
+    <div className="kpi-column">
+      <Tile
+        name="messages-per-sec"
+        label={t.kpi.messagesPerSec}
+        value={kpis ? rate(kpis.messagesPerSec) : none}
+        unit={t.kpi.messagesUnit}
+        sub={windowLabel}
+        spark={msgSeries}
+        sparkLabel={windowLabel}
+      />
+      <Tile
+        name="readings-stored"
+        label={t.kpi.readingsStored}
+        value={kpis ? nf.format(kpis.readingsStored) : none}
+        sub={kpis ? t.kpi.readingsPerSec(rate(kpis.readingsPerSec)) : undefined}
+        spark={readSeries}
+      />
+      <Tile
+        name="active-outages"
+        label={t.kpi.activeOutages}
+        value={kpis ? nf.format(kpis.activeOutages) : none}
+        alarm={!!kpis && kpis.activeOutages > 0}
+        sub={windowLabel}
+        spark={outSeries}
+      />
+      <Tile
+        name="customers-out"
+        label={t.kpi.customersOut}
+        value={kpis ? nf.format(kpis.customersOut) : none}
+        alarm={!!kpis && kpis.customersOut > 0}
+        sub={kpis ? t.kpi.shareOfServed(formatShare(kpis.customersOut, kpis.customersServed), nf.format(kpis.customersServed)) : undefined}
+        spark={custSeries}
+      />
+    </div>
+  );
+});

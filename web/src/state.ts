@@ -1,0 +1,199 @@
+// Pure state logic of the wall: applying the snapshot and the deltas of the realtime contract,
+// seq gap detection, pruning of restored outages and the bounded KPI history. No DOM, no socket:
+// everything here is unit-tested (state.test.ts). The wall runs for weeks, so nothing in the
+// state may grow without bound.
+import { ACTIVE_OUTAGE_STATUSES } from '@gridwatch/shared';
+import type { Kpis, KpiPoint, NetworkSummary, OutageDto, OutageStatus, Snapshot } from '@gridwatch/shared';
+
+/** Most KPI points kept (at one point a second: the last 12 minutes). */
+export const KPI_HISTORY_MAX = 720;
+/** Restored / momentary outages stay on the wall this long after restoredAt. */
+export const RESTORED_RETAIN_MS = 10 * 60_000;
+/** Momentary / restored station areas are drawn amber on the map this long after restoredAt. */
+export const RECENT_MS = 2 * 60_000;
+/** Hard cap on outages held, as a last guard against an unbounded map in a storm. */
+export const OUTAGES_MAX = 5000;
+
+export interface WallState {
+  /** seq of the last applied outage delta or snapshot; null before the first snapshot. */
+  seq: number | null;
+  /** Estimated server clock minus client clock, ms (from snapshot.serverTime). */
+  clockOffset: number;
+  network: NetworkSummary | null;
+  /** Outages by id. Treated as immutable: every change makes a new Map. */
+  outages: ReadonlyMap<string, OutageDto>;
+  kpis: Kpis | null;
+  kpiHistory: readonly KpiPoint[];
+}
+
+export const initialState: WallState = {
+  seq: null,
+  clockOffset: 0,
+  network: null,
+  outages: new Map(),
+  kpis: null,
+  kpiHistory: [],
+};
+
+const ACTIVE = new Set<OutageStatus>(ACTIVE_OUTAGE_STATUSES);
+
+export function isActive(status: OutageStatus): boolean {
+  return ACTIVE.has(status);
+}
+
+/** Server time now, estimated from the client clock and the offset learned from the snapshot. */
+export function serverNow(state: Pick<WallState, 'clockOffset'>, clientNow: number): number {
+  return clientNow + state.clockOffset;
+}
+
+/** Returns the last `max` items of `items` (the same array when it already fits). */
+export function keepLast<T>(items: readonly T[], max: number): readonly T[] {
+  return items.length <= max ? items : items.slice(items.length - max);
+}
+
+/** Appends a point, replacing the last one if it has the same `at`, ignoring out-of-order points. */
+export function appendKpiPoint(history: readonly KpiPoint[], point: KpiPoint, max = KPI_HISTORY_MAX): readonly KpiPoint[] {
+  const last = history[history.length - 1];
+  if (last && point.at < last.at) return history;
+  const base = last && point.at === last.at ? history.slice(0, -1) : history;
+  // Copy at most `max` items: the array never grows past max + 1 even for a moment.
+  const start = Math.max(0, base.length + 1 - max);
+  const next = base.slice(start);
+  next.push(point);
+  return next;
+}
+
+export function toKpiPoint(k: Kpis): KpiPoint {
+  return { at: k.at, messagesPerSec: k.messagesPerSec, readingsPerSec: k.readingsPerSec, activeOutages: k.activeOutages, customersOut: k.customersOut };
+}
+
+function limitOutages(map: Map<string, OutageDto>): Map<string, OutageDto> {
+  if (map.size <= OUTAGES_MAX) return map;
+  // Drop the inactive ones first, oldest first, then the oldest active ones.
+  const sorted = [...map.values()].sort((a, b) => Number(isActive(a.status)) - Number(isActive(b.status)) || a.startedAt - b.startedAt);
+  for (const o of sorted.slice(0, map.size - OUTAGES_MAX)) map.delete(o.id);
+  return map;
+}
+
+/** Whether a restored (or otherwise no longer active) outage has been on the wall long enough. */
+export function isExpired(o: OutageDto, nowServer: number, retainMs = RESTORED_RETAIN_MS): boolean {
+  if (isActive(o.status)) return false;
+  const endedAt = o.restoredAt ?? o.detectedAt;
+  return nowServer - endedAt > retainMs;
+}
+
+/** Drops outages restored more than `retainMs` ago (server time). Same state if nothing expired. */
+export function pruneOutages(state: WallState, clientNow: number, retainMs = RESTORED_RETAIN_MS): WallState {
+  const now = serverNow(state, clientNow);
+  let next: Map<string, OutageDto> | null = null;
+  for (const [id, o] of state.outages) {
+    if (isExpired(o, now, retainMs)) {
+      next ??= new Map(state.outages);
+      next.delete(id);
+    }
+  }
+  return next ? { ...state, outages: next } : state;
+}
+
+/** A snapshot replaces all state. */
+export function applySnapshot(_state: WallState, snapshot: Snapshot, clientNow: number): WallState {
+  const outages = new Map<string, OutageDto>();
+  for (const o of snapshot.outages) outages.set(o.id, o);
+  const history = keepLast(snapshot.kpiHistory, KPI_HISTORY_MAX);
+  const state: WallState = {
+    seq: snapshot.seq,
+    clockOffset: snapshot.serverTime - clientNow,
+    network: snapshot.network,
+    outages: limitOutages(outages),
+    kpis: snapshot.kpis,
+    kpiHistory: history === snapshot.kpiHistory ? [...history] : history,
+  };
+  return pruneOutages(state, clientNow);
+}
+
+/**
+ * 'apply' when `seq` is exactly the next one; 'gap' when deltas were missed (or none was seen
+ * yet); 'stale' when it is not newer than what we have (duplicate or a restarted server). The
+ * client asks for a new snapshot on anything but 'apply'.
+ */
+export function checkSeq(lastSeq: number | null, seq: number): 'apply' | 'gap' | 'stale' {
+  if (lastSeq === null) return 'gap';
+  if (seq === lastSeq + 1) return 'apply';
+  return seq > lastSeq ? 'gap' : 'stale';
+}
+
+export interface DeltaResult {
+  state: WallState;
+  /** True when the client must emit `snapshot:get` and replace its state with the answer. */
+  resync: boolean;
+}
+
+/**
+ * Upserts the outages of an `outage:changed` delta by id. On a gap the (newer) delta is still
+ * applied so the wall is as fresh as possible until the new snapshot arrives; a stale delta is
+ * not applied.
+ */
+export function applyOutageDelta(state: WallState, delta: { seq: number; outages: OutageDto[] }, clientNow: number): DeltaResult {
+  const check = checkSeq(state.seq, delta.seq);
+  if (check === 'stale') return { state, resync: true };
+  const outages = new Map(state.outages);
+  for (const o of delta.outages) outages.set(o.id, o);
+  const next = pruneOutages({ ...state, seq: delta.seq, outages: limitOutages(outages) }, clientNow);
+  return { state: next, resync: check !== 'apply' };
+}
+
+/** `kpi:update`: new current KPIs and one more point of bounded history. */
+export function applyKpis(state: WallState, kpis: Kpis): WallState {
+  return { ...state, kpis, kpiHistory: appendKpiPoint(state.kpiHistory, toKpiPoint(kpis)) };
+}
+
+export interface TransformerStates {
+  /** Sorted ids of station areas inside an active outage (drawn red). */
+  out: string[];
+  /** Sorted ids inside a momentary or (recently) restored outage and not out (drawn amber). */
+  recent: string[];
+}
+
+/** Station areas to draw red (active outage) and amber (momentary / restored within `recentMs`). */
+export function transformerStates(outages: Iterable<OutageDto>, nowServer: number, recentMs = RECENT_MS): TransformerStates {
+  const out = new Set<string>();
+  const recent = new Set<string>();
+  for (const o of outages) {
+    const ended = o.status === 'momentary' || o.status === 'restored';
+    const target = isActive(o.status) ? out : ended && nowServer - (o.restoredAt ?? o.detectedAt) <= recentMs ? recent : null;
+    if (!target) continue;
+    for (const t of o.transformers) target.add(t);
+  }
+  for (const t of out) recent.delete(t);
+  return { out: [...out].sort(), recent: [...recent].sort() };
+}
+
+/** Order for the outage list: active ones first, newest start first; then ended ones, latest end first. */
+export function sortOutages(outages: Iterable<OutageDto>): OutageDto[] {
+  return [...outages].sort((a, b) => {
+    const aa = isActive(a.status);
+    const ba = isActive(b.status);
+    if (aa !== ba) return aa ? -1 : 1;
+    if (aa) return b.startedAt - a.startedAt || a.id.localeCompare(b.id);
+    return (b.restoredAt ?? b.startedAt) - (a.restoredAt ?? a.startedAt) || a.id.localeCompare(b.id);
+  });
+}
+
+/** Duration as m:ss, or h:mm:ss from one hour on (negative clamps to 0). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Share of customers without power, as a percentage string with sensible precision. */
+export function formatShare(part: number, whole: number): string {
+  if (!(whole > 0)) return '—';
+  const pct = (part / whole) * 100;
+  if (pct === 0) return '0%';
+  if (pct < 0.01) return '<0.01%';
+  return `${pct < 10 ? pct.toFixed(2) : pct.toFixed(1)}%`;
+}

@@ -1,0 +1,104 @@
+// The wall's live store: one Socket.IO connection feeding the pure reducers of state.ts. React
+// reads it through useSyncExternalStore (see useWall in App.tsx).
+import { io, type Socket } from 'socket.io-client';
+import { REALTIME_PATH } from '@gridwatch/shared';
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '@gridwatch/shared';
+import { applyKpis, applyOutageDelta, applySnapshot, initialState, pruneOutages, type WallState } from './state.ts';
+
+export type ConnStatus = 'connecting' | 'connected' | 'reconnecting';
+
+export interface WallView {
+  data: WallState;
+  conn: ConnStatus;
+  /** Client time of the last message from the server, null before the first one. */
+  lastMessageAt: number | null;
+}
+
+type Listener = () => void;
+
+export class WallStore {
+  private view: WallView = { data: initialState, conn: 'connecting', lastMessageAt: null };
+  private readonly listeners = new Set<Listener>();
+
+  getView = (): WallView => this.view;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  update(patch: Partial<WallView>): void {
+    let changed = false;
+    for (const k of Object.keys(patch) as (keyof WallView)[]) if (patch[k] !== this.view[k]) changed = true;
+    if (!changed) return;
+    this.view = { ...this.view, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  setData(data: WallState, message = true): void {
+    this.update(message ? { data, lastMessageAt: Date.now() } : { data });
+  }
+}
+
+type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const RESYNC_TIMEOUT_MS = 10_000;
+const PRUNE_EVERY_MS = 5_000;
+
+/** Connects the store to the server (same origin). Returns a function that disconnects. */
+export function connectWall(store: WallStore): () => void {
+  const socket: WallSocket = io({
+    path: REALTIME_PATH,
+    transports: ['websocket', 'polling'],
+    forceNew: true,
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 5000,
+    timeout: 10_000,
+  });
+
+  let resyncPending = false;
+  const replace = (snapshot: Snapshot) => store.setData(applySnapshot(store.getView().data, snapshot, Date.now()));
+
+  const resync = () => {
+    if (resyncPending || !socket.connected) return;
+    resyncPending = true;
+    socket.timeout(RESYNC_TIMEOUT_MS).emit('snapshot:get', {}, (err, res) => {
+      resyncPending = false;
+      if (err) {
+        console.warn('[wall] snapshot:get timed out');
+        return;
+      }
+      if ('data' in res) replace(res.data);
+      else console.warn('[wall] snapshot:get failed:', res.error);
+    });
+  };
+
+  let everConnected = false;
+  socket.on('connect', () => {
+    everConnected = true;
+    store.update({ conn: 'connected' });
+  });
+  socket.on('disconnect', () => {
+    resyncPending = false;
+    store.update({ conn: 'reconnecting' });
+  });
+  socket.on('connect_error', () => store.update({ conn: everConnected ? 'reconnecting' : 'connecting' }));
+
+  socket.on('snapshot', (snapshot) => replace(snapshot));
+  socket.on('outage:changed', (delta) => {
+    const { state, resync: needsResync } = applyOutageDelta(store.getView().data, delta, Date.now());
+    store.setData(state);
+    if (needsResync) resync();
+  });
+  socket.on('kpi:update', ({ kpis }) => store.setData(applyKpis(store.getView().data, kpis)));
+
+  const pruneTimer = setInterval(() => store.setData(pruneOutages(store.getView().data, Date.now()), false), PRUNE_EVERY_MS);
+
+  return () => {
+    clearInterval(pruneTimer);
+    socket.removeAllListeners();
+    socket.disconnect();
+  };
+}
