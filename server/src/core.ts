@@ -112,8 +112,11 @@ export class Core {
       maxPastAgeMs: config.maxPastAgeS * 1000,
       onPowerEvent: (ev) => {
         this.engine.apply(ev);
-        const changed = this.engine.drainChanges();
-        if (changed.length) this.writers.outages.pushMany(changed);
+        this.engineChanged();
+      },
+      onReadings: (transformer, intervalEnd, intervalMs) => {
+        this.engine.readings(transformer, intervalEnd, intervalMs);
+        this.engineChanged();
       },
     });
     this.tickTimer = setInterval(() => this.engine.tick(), 5_000);
@@ -224,6 +227,11 @@ export class Core {
       whenReady: () => this.whenReady(),
       log: this.o.log,
     });
+  }
+
+  private engineChanged(): void {
+    const changed = this.engine.drainChanges();
+    if (changed.length) this.writers.outages.pushMany(changed);
   }
 
   private release(): void {

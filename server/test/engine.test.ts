@@ -88,6 +88,16 @@ describe('outage engine: station-area outages', () => {
     expect(engine.active()[0]!.id).not.toBe(engine.current().find((o) => o.restoredAt)!.id);
   });
 
+  it('restores when the station area delivers readings for an interval after the loss', () => {
+    const { engine } = setup(3);
+    engine.apply(off(tf.concentrator, T0, true));
+    engine.readings(tf.id, T0 - 60_000, 900_000); // a late batch from before the loss proves nothing
+    expect(engine.active()).toHaveLength(1);
+    engine.readings(tf.id, T0 + 3_600_000, 900_000);
+    expect(engine.active()).toHaveLength(0);
+    expect(engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 2_700_000 });
+  });
+
   it('forgets pending single-meter evidence after its time to live', () => {
     const { engine, advance } = setup(3);
     engine.apply(off(meters[0]!, T0));

@@ -34,6 +34,8 @@ export interface IngestOptions {
   maxFutureSkewMs: number;
   maxPastAgeMs: number;
   onPowerEvent: (ev: PowerEvent) => void;
+  /** A station area delivered readings for an interval (evidence it has power). */
+  onReadings?: (transformer: string, intervalEnd: number, intervalMs: number) => void;
   eventCodes?: EventCodeMap;
 }
 
@@ -115,6 +117,7 @@ export class Ingest {
       this.o.metrics.readingsReceived += rows.length;
       this.o.metrics.readings.add(rows.length);
       this.o.sinks.readings.pushMany(rows);
+      this.o.onReadings?.(transformer.id, ts, v.value.interval_s * 1000);
     }
   }
 

@@ -68,6 +68,20 @@ export class OutageEngine {
     else this.powerRestored(ev, outage);
   }
 
+  /**
+   * Readings from a station area's meters for an interval ending after the outage started prove
+   * the power is back (a dark concentrator sends nothing); this also ends outages whose restore
+   * events were lost.
+   */
+  readings(transformer: string, intervalEnd: number, intervalMs: number): void {
+    const outage = this.open.get(transformer);
+    if (!outage) return;
+    const lastOff = Math.max(outage.dto.startedAt, ...outage.off.values());
+    if (intervalEnd <= lastOff) return;
+    this.addEvidence(outage.dto, { ts: intervalEnd, device: outage.dto.device, kind: 'readings.resumed' });
+    this.close(outage, Math.max(lastOff, intervalEnd - intervalMs));
+  }
+
   /** Drops old pending evidence and old restored outages; call periodically. */
   tick(): void {
     const now = this.o.now();
