@@ -41,6 +41,12 @@ const Config = Type.Object({
   maxPastAgeS: Type.Integer({ minimum: 0 }),
   /** Meters of one station area that must report power-off before it is an outage. */
   outageMinMeters: Type.Integer({ minimum: 1 }),
+  /** Evidence is held this long before an outage is predicted (lets roll-up see the whole picture). */
+  outageHoldS: Type.Number({ minimum: 0, maximum: 600 }),
+  outageCustomerSideHoldS: Type.Number({ minimum: 0, maximum: 3600 }),
+  /** After a breaker trip, wait this long for a lockout or more trips before calling it momentary. */
+  outageDaHoldS: Type.Number({ minimum: 0, maximum: 600 }),
+  outageRollupFraction: Type.Number({ minimum: 0.05, maximum: 1 }),
   logLevel: Type.String(),
 });
 export type Config = Static<typeof Config>;
@@ -54,6 +60,13 @@ const int = (env: Env, key: string, fallback: number) => {
   if (!raw) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
+  return n;
+};
+const num = (env: Env, key: string, fallback: number) => {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ConfigError(`${key} must be a number, got "${raw}"`);
   return n;
 };
 const bool = (env: Env, key: string, fallback: boolean) => {
@@ -91,6 +104,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxFutureSkewS: int(env, 'MAX_FUTURE_SKEW_S', 300),
     maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
     outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),
+    outageHoldS: num(env, 'OUTAGE_HOLD_S', 35),
+    outageCustomerSideHoldS: num(env, 'OUTAGE_CUSTOMER_SIDE_HOLD_S', 120),
+    outageDaHoldS: num(env, 'OUTAGE_DA_HOLD_S', 45),
+    outageRollupFraction: num(env, 'OUTAGE_ROLLUP_FRACTION', 0.5),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     ...overrides,
   };

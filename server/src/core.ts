@@ -4,10 +4,10 @@
 import { indexNetwork, topics, type Kpis, type NetworkIndex, type NetworkSummary, type OutageDto } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import { importNetwork, loadNetwork } from './db/network.ts';
-import { loadOpenOutages, upsertOutages } from './db/outages.ts';
+import { loadOpenOutages, loadRestoredOutages, upsertOutages } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import {
-  countReadings, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings, upsertPlanned,
+  countReadings, loadPlanned, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings, upsertPlanned,
   type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type PlannedRow, type ReadingRow,
 } from './db/telemetry.ts';
 import { BatchWriter } from './ingest/batchWriter.ts';
@@ -15,7 +15,7 @@ import { Ingest } from './ingest/ingest.ts';
 import { startMqttSource, type MqttSource } from './ingest/mqttSource.ts';
 import { Metrics } from './metrics.ts';
 import { resolveNetwork } from './network.ts';
-import { OutageEngine } from './outage/engine.ts';
+import { OutageEngine, type PlannedWindow } from './outage/engine.ts';
 
 export interface Logger {
   info(msg: string): void;
@@ -66,13 +66,26 @@ export class Core {
     version: string,
     openOutages: OutageDto[],
     readingsAtStart: number,
+    planned: PlannedWindow[],
+    history: OutageDto[],
   ) {
     const { config, pool, log, now } = o;
     this.metrics = new Metrics(now);
     this.metrics.readingsStoredAtStart = readingsAtStart;
     this.index = index;
     this.summary = summarise(index, version);
-    this.engine = new OutageEngine({ index, now, minMeters: config.outageMinMeters }, openOutages);
+    this.engine = new OutageEngine(
+      {
+        index,
+        now,
+        minMeters: config.outageMinMeters,
+        holdMs: config.outageHoldS * 1000,
+        customerSideHoldMs: config.outageCustomerSideHoldS * 1000,
+        daHoldMs: config.outageDaHoldS * 1000,
+        rollupFraction: config.outageRollupFraction,
+      },
+      openOutages,
+    );
 
     const onError = (name: string) => (err: Error) => {
       this.metrics.dbWriteErrors++;
@@ -114,12 +127,26 @@ export class Core {
         this.engine.apply(ev);
         this.engineChanged();
       },
-      onReadings: (transformer, intervalEnd, intervalMs) => {
-        this.engine.readings(transformer, intervalEnd, intervalMs);
+      onReadings: (transformer, intervalEnd, intervalMs, meters) => {
+        this.engine.readings(transformer, intervalEnd, intervalMs, meters);
+        this.engineChanged();
+      },
+      onFault: (ev) => {
+        this.engine.fault(ev);
+        this.engineChanged();
+      },
+      onPlanned: (w) => {
+        this.engine.setPlanned(w);
         this.engineChanged();
       },
     });
-    this.tickTimer = setInterval(() => this.engine.tick(), 5_000);
+    for (const w of planned) this.engine.setPlanned(w);
+    for (const h of history) this.engine.learn(h);
+    // Holds expire and estimates age between messages too.
+    this.tickTimer = setInterval(() => {
+      this.engine.tick();
+      this.engineChanged();
+    }, 250);
     this.tickTimer.unref();
   }
 
@@ -133,7 +160,10 @@ export class Core {
     const open = await loadOpenOutages(o.pool);
     if (open.length) o.log.info(`resumed ${open.length} open outage(s) from the database`);
     const readings = await countReadings(o.pool, o.timescaledb !== null);
-    const core = new Core(o, indexNetwork(loaded.network), loaded.version, open, readings);
+    const now = o.now();
+    const planned = await loadPlanned(o.pool, now);
+    const history = await loadRestoredOutages(o.pool, now - 365 * 86_400_000);
+    const core = new Core(o, indexNetwork(loaded.network), loaded.version, open, readings, planned, history);
     if (o.mqtt !== false) core.connectMqtt();
     return core;
   }
@@ -169,7 +199,7 @@ export class Core {
       readingsPerSec: round1(m.readings.rate()),
       readingsStored: m.readingsStoredAtStart + m.readingsStored,
       deadLetters: m.deadLetters,
-      activeOutages: this.engine.active().length,
+      activeOutages: this.engine.active().filter((o) => o.parentId === null).length,
       customersOut: this.engine.customersOut(),
       customersServed: this.index.network.customers.length,
     };

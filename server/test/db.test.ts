@@ -89,12 +89,13 @@ describe('repositories', () => {
       id: 'OUT-test-1', status: 'probable', level: 'transformer', device: t.id, feeder: t.feeder, transformers: [t.id], customers: 12,
       startedAt: Date.parse('2026-11-27T08:00:00Z'), detectedAt: Date.parse('2026-11-27T08:00:05Z'), restoredAt: null, lon: t.lon, lat: t.lat,
       evidence: [{ ts: Date.parse('2026-11-27T08:00:00Z'), device: 'M1', kind: 'meter.power-off' }],
+      parentId: null, etr: Date.parse('2026-11-27T12:00:00Z'), faultSection: null, steps: [{ at: Date.parse('2026-11-27T08:30:00Z'), customers: 4 }], restored: [],
     };
     await upsertOutages(pool, [base]);
     await upsertOutages(pool, [{ ...base, status: 'confirmed' }]);
     expect(await loadOpenOutages(pool)).toEqual([{ ...base, status: 'confirmed' }]);
-    await upsertOutages(pool, [{ ...base, status: 'restored', restoredAt: base.startedAt + 3_600_000 }]);
+    await upsertOutages(pool, [{ ...base, status: 'restored', restoredAt: base.startedAt + 3_600_000, etr: null, restored: [t.id] }]);
     expect(await loadOpenOutages(pool)).toEqual([]);
-    expect((await listOutages(pool, 'all', 10)).map((o) => o.status)).toEqual(['restored']);
+    expect((await listOutages(pool, 'all', 10)).map((o) => [o.status, o.restored, o.etr])).toEqual([['restored', [t.id], null]]);
   });
 });

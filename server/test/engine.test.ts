@@ -1,124 +1,279 @@
+// Each rule of the outage engine on the demo network's feeder F0101:
+//   F0101-B (breaker) ─ FU01 ─ T1..T3
+//        └ R1 (recloser, FCI) ─ FU02 ─ T4..T6, FU03 ─ T7..T9
+//              └ S1 (switch, FCI) ─ FU04 ─ T10..T12
 import { describe, expect, it } from 'vitest';
-import { generateNetwork, indexNetwork } from '@gridwatch/shared';
-import { OutageEngine, type PowerEvent } from '../src/outage/engine.ts';
+import { generateNetwork, indexNetwork, type OutageDto } from '@gridwatch/shared';
+import { OutageEngine, type EngineOptions, type FaultEvent, type PowerEvent } from '../src/outage/engine.ts';
 
-const index = indexNetwork(generateNetwork({ substations: 1, feedersPerSubstation: 1, lateralsPerFeeder: 2, transformersPerLateral: 2, customersPerTransformer: 12, seed: 3 }));
-const tf = index.network.transformers[0]!;
-const meters = index.customersOf.get(tf.id)!.map((c) => c.meter);
+const index = indexNetwork(generateNetwork());
+const T = (n: number) => `T${String(n).padStart(6, '0')}`;
+const tf = (n: number) => index.transformer.get(T(n))!;
+const metersOf = (n: number) => index.customersOf.get(T(n))!.map((c) => c.meter);
+const customersOf = (...ns: number[]) => ns.reduce((s, n) => s + metersOf(n).length, 0);
 const T0 = Date.parse('2026-11-27T08:00:00Z');
+const S = 1000;
+const MIN = 60 * S;
 
-function setup(minMeters = 3) {
+function setup(options: Partial<EngineOptions> = {}, open: OutageDto[] = []) {
   let now = T0;
-  const engine = new OutageEngine({ index, now: () => now, minMeters });
-  return { engine, advance: (ms: number) => (now += ms) };
+  const engine = new OutageEngine({ index, now: () => now, minMeters: 3, ...options }, open);
+  const at = (ms: number) => {
+    now = T0 + ms;
+    engine.tick();
+  };
+  const off = (n: number, ts = T0, meters = 3): void => {
+    for (const m of metersOf(n).slice(0, meters)) engine.apply({ device: m, transformer: T(n), concentrator: false, kind: 'power-off', ts });
+  };
+  const dcu = (n: number, kind: PowerEvent['kind'], ts: number): void =>
+    engine.apply({ device: tf(n).concentrator, transformer: T(n), concentrator: true, kind, ts });
+  const da = (device: string, kind: FaultEvent['kind'], ts: number) => engine.fault({ device, kind, ts });
+  const roots = () => engine.active().filter((o) => o.parentId === null);
+  return { engine, at, off, dcu, da, roots };
 }
-const off = (device: string, ts: number, concentrator = false): PowerEvent => ({ device, transformer: tf.id, concentrator, kind: 'power-off', ts });
-const on = (device: string, ts: number, concentrator = false): PowerEvent => ({ device, transformer: tf.id, concentrator, kind: 'power-restored', ts });
 
-describe('outage engine: station-area outages', () => {
-  it('needs minMeters meter power-offs before it opens a probable outage', () => {
-    const { engine } = setup(3);
-    engine.apply(off(meters[0]!, T0));
-    engine.apply(off(meters[1]!, T0 + 1000));
-    expect(engine.active()).toHaveLength(0);
-    engine.apply(off(meters[2]!, T0 + 2000));
-    const [o] = engine.active();
-    expect(o).toMatchObject({ status: 'probable', level: 'transformer', device: tf.id, customers: meters.length, startedAt: T0, restoredAt: null });
-    expect(o!.evidence.map((e) => e.device)).toEqual(meters.slice(0, 3));
-    expect(engine.customersOut()).toBe(meters.length);
+describe('prediction from meters and concentrators', () => {
+  it('holds evidence, then opens a probable station-area outage from enough meters', () => {
+    const s = setup();
+    s.off(1, T0, 2);
+    s.at(60 * S);
+    expect(s.engine.active()).toHaveLength(0); // two meters are not enough
+    s.off(1, T0 + 61 * S, 3);
+    s.at(70 * S);
+    expect(s.engine.active()).toHaveLength(0); // still inside the hold
+    s.at(100 * S);
+    const [o] = s.engine.active();
+    expect(o).toMatchObject({ status: 'probable', level: 'transformer', device: T(1), customers: customersOf(1), startedAt: T0, restoredAt: null });
+    expect(o!.evidence.find((e) => e.kind === 'located')!.note).toMatch(/meter\(s\) reported power-off/);
+    expect(o!.etr).toBeGreaterThan(T0);
   });
 
-  it('opens a confirmed outage on the concentrator power-off alone, and upgrades a probable one', () => {
+  it("confirms on the concentrator's own power-off", () => {
+    const s = setup();
+    s.dcu(1, 'power-off', T0);
+    s.at(40 * S);
+    expect(s.engine.active()[0]).toMatchObject({ status: 'confirmed', device: T(1) });
+  });
+
+  it('changes nothing on redelivered evidence', () => {
+    const s = setup();
+    s.off(1);
+    s.at(40 * S);
+    s.engine.drainChanges();
+    s.off(1);
+    s.dcu(1, 'power-off', T0);
+    s.dcu(1, 'power-off', T0);
+    s.at(41 * S);
+    expect(s.engine.active()).toHaveLength(1);
+    expect(s.engine.drainChanges().map((o) => o.status)).toEqual(['confirmed']);
+  });
+});
+
+describe('roll-up to the common upstream device', () => {
+  it('locates at the fuse when enough of its station areas are dark, covering all of them', () => {
+    const s = setup();
+    s.dcu(4, 'power-off', T0);
+    s.dcu(5, 'power-off', T0 + 2 * S); // T6 never reports (its concentrator lost its last gasp)
+    s.at(40 * S);
+    expect(s.roots()).toHaveLength(1);
+    const [o] = s.roots();
+    expect(o).toMatchObject({ level: 'device', device: 'F0101-FU02', transformers: [T(4), T(5), T(6)], customers: customersOf(4, 5, 6), status: 'probable' });
+    expect(o!.evidence.find((e) => e.kind === 'rollup')!.note).toMatch(/2 of 3 station areas below F0101-FU02 dark/);
+  });
+
+  it('keeps independent station areas apart when too few below the device are dark', () => {
+    const s = setup();
+    s.dcu(4, 'power-off', T0);
+    s.dcu(7, 'power-off', T0);
+    s.at(40 * S);
+    expect(s.roots().map((o) => o.device).sort()).toEqual([T(4), T(7)]);
+  });
+
+  it('asks a reporting recloser for DA evidence or nearly every station area before blaming it', () => {
+    const most = setup();
+    for (const n of [4, 5, 6, 7, 8, 10, 11]) most.dcu(n, 'power-off', T0); // 7 of 9 below R1
+    most.at(40 * S);
+    expect(most.roots().map((o) => o.device).sort()).toEqual(['F0101-FU02', 'F0101-FU03', 'F0101-FU04']);
+
+    const all = setup();
+    for (const n of [4, 5, 6, 7, 8, 9, 10, 11, 12]) all.dcu(n, 'power-off', T0);
+    all.at(40 * S);
+    expect(all.roots().map((o) => o.device)).toEqual(['F0101-R1']);
+  });
+
+  it('moves an outage up when late evidence arrives, keeping its id and nesting the rest', () => {
+    const s = setup();
+    s.dcu(4, 'power-off', T0);
+    s.at(40 * S);
+    const first = s.roots()[0]!;
+    expect(first.device).toBe(T(4));
+    s.dcu(5, 'power-off', T0);
+    s.at(80 * S);
+    expect(s.roots()).toHaveLength(1);
+    expect(s.roots()[0]).toMatchObject({ id: first.id, device: 'F0101-FU02', level: 'device' });
+  });
+});
+
+describe('distribution automation', () => {
+  it('confirms and locates at once on a lockout, and narrows the fault section with indicators', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'fci.fault', T0);
+    s.da('F0101-S1', 'fci.fault', T0);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 2 * S);
+    s.da('F0101-R1', 'breaker.trip', T0 + 3 * S);
+    s.da('F0101-R1', 'breaker.lockout', T0 + 20 * S);
+    const [o] = s.roots(); // no hold: the lockout is decisive
+    expect(o).toMatchObject({ status: 'confirmed', level: 'device', device: 'F0101-R1', startedAt: T0, faultSection: 'F0101-S1', customers: customersOf(4, 5, 6, 7, 8, 9, 10, 11, 12) });
+    expect(o!.evidence.map((e) => e.kind)).toEqual(expect.arrayContaining(['breaker.lockout', 'fci.fault']));
+    // Meter evidence below it is absorbed, not a new outage.
+    s.off(5, T0 + 5 * S);
+    s.at(2 * MIN);
+    expect(s.engine.active()).toHaveLength(1);
+  });
+
+  it('calls a trip with a successful reclose a momentary interruption, absorbing the last gasps', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.off(4, T0);
+    s.off(7, T0 + S);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 2 * S);
+    s.at(30 * S);
+    expect(s.engine.active()).toHaveLength(0);
+    s.at(60 * S);
+    const momentary = s.engine.current();
+    expect(momentary).toHaveLength(1);
+    expect(momentary[0]).toMatchObject({ status: 'momentary', device: 'F0101-R1', startedAt: T0, restoredAt: T0 + 2 * S });
+    s.off(10, T0 + S); // a delayed last gasp from the same blink
+    s.at(5 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
+  });
+
+  it('treats a trip that never recloses as a sustained outage at the device', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.at(60 * S);
+    expect(s.roots()[0]).toMatchObject({ device: 'F0101-R1', status: 'confirmed', startedAt: T0 });
+  });
+});
+
+describe('restoration', () => {
+  it('splits a partial restoration: what one switch still isolates stays tracked as a nested outage', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'breaker.lockout', T0 + 10 * S);
+    const root = s.roots()[0]!;
+    s.da('F0101-S1', 'switch.open', T0 + 30 * MIN);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 35 * MIN);
+    const open = s.engine.active();
+    expect(open.find((o) => o.id === root.id)).toMatchObject({ status: 'restoring', steps: [{ at: T0 + 35 * MIN, customers: customersOf(4, 5, 6, 7, 8, 9) }] });
+    const child = open.find((o) => o.parentId === root.id)!;
+    expect(child).toMatchObject({ device: 'F0101-S1', transformers: [T(10), T(11), T(12)], status: 'confirmed', startedAt: T0 });
+    expect(s.engine.customersOut()).toBe(customersOf(10, 11, 12));
+
+    s.da('F0101-S1', 'switch.close', T0 + 3 * 60 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
+    const done = s.engine.current().find((o) => o.id === root.id)!;
+    expect(done).toMatchObject({ status: 'restored', restoredAt: T0 + 3 * 60 * MIN });
+  });
+
+  it('restores a station area on its concentrator, on all reporting meters, or on fresh readings', () => {
     const a = setup();
-    a.engine.apply(off(tf.concentrator, T0 + 30_000, true));
-    expect(a.engine.active()[0]).toMatchObject({ status: 'confirmed', startedAt: T0 + 30_000 });
+    a.dcu(1, 'power-off', T0);
+    a.at(40 * S);
+    a.dcu(1, 'power-restored', T0 + 20 * MIN);
+    expect(a.engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 20 * MIN });
 
     const b = setup();
-    for (const m of meters.slice(0, 3)) b.engine.apply(off(m, T0));
-    b.engine.apply(off(tf.concentrator, T0 + 30_000, true));
-    expect(b.engine.active()[0]).toMatchObject({ status: 'confirmed', startedAt: T0 });
+    b.off(1);
+    b.at(40 * S);
+    const [m1, m2, m3] = metersOf(1);
+    b.engine.apply({ device: m1!, transformer: T(1), concentrator: false, kind: 'power-restored', ts: T0 + 2 * MIN });
+    expect(b.engine.active()).toHaveLength(0); // one meter with power means the station area is live
+    expect(b.engine.current()[0]).toMatchObject({ status: 'momentary', restoredAt: T0 + 2 * MIN });
+    void m2;
+    void m3;
+
+    const c = setup();
+    c.dcu(1, 'power-off', T0);
+    c.at(40 * S);
+    c.engine.readings(T(1), T0 - MIN, 15 * MIN); // a late batch from before the loss proves nothing
+    expect(c.engine.active()).toHaveLength(1);
+    c.engine.readings(T(1), T0 + 60 * MIN, 15 * MIN);
+    expect(c.engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 45 * MIN });
   });
 
-  it('ignores duplicates: a redelivered event changes nothing', () => {
-    const { engine } = setup(3);
-    engine.apply(off(meters[0]!, T0));
-    engine.apply(off(meters[0]!, T0));
-    engine.apply(off(meters[0]!, T0));
-    expect(engine.active()).toHaveLength(0);
-    for (const m of meters.slice(0, 3)) engine.apply(off(m, T0));
-    engine.drainChanges();
-    engine.apply(off(meters[1]!, T0));
-    expect(engine.drainChanges()).toHaveLength(0);
-    expect(engine.active()).toHaveLength(1);
+  it('absorbs late last gasps from before the restoration instead of opening a new outage', () => {
+    const s = setup();
+    s.dcu(1, 'power-off', T0);
+    s.at(40 * S);
+    s.dcu(1, 'power-restored', T0 + 10 * MIN);
+    s.off(1, T0 + S, 5); // delayed over power-line carrier
+    s.at(15 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
+    s.dcu(1, 'power-off', T0 + 20 * MIN); // a new loss is a new outage
+    s.at(21 * MIN);
+    expect(s.engine.active()).toHaveLength(1);
+    expect(s.engine.active()[0]!.startedAt).toBe(T0 + 20 * MIN);
+  });
+});
+
+describe('planned and customer-side', () => {
+  it('marks an outage that matches an announced window as planned, with the window end as ETR', () => {
+    const s = setup();
+    s.engine.setPlanned({ id: 'P1', device: 'F0101-S1', startsAt: T0, endsAt: T0 + 4 * 60 * MIN, cancelled: false });
+    s.da('F0101-S1', 'switch.open', T0 + 2 * MIN);
+    const [o] = s.roots();
+    expect(o).toMatchObject({ status: 'planned', device: 'F0101-S1', etr: T0 + 4 * 60 * MIN });
+    s.da('F0101-S1', 'switch.close', T0 + 3 * 60 * MIN);
+    expect(s.engine.current()[0]).toMatchObject({ status: 'planned', restoredAt: T0 + 3 * 60 * MIN });
   });
 
-  it('restores on the concentrator restore, as restored (≥ 5 min) or momentary (< 5 min)', () => {
-    const long = setup();
-    long.engine.apply(off(tf.concentrator, T0, true));
-    long.engine.apply(on(tf.concentrator, T0 + 20 * 60_000, true));
-    expect(long.engine.active()).toHaveLength(0);
-    expect(long.engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 20 * 60_000 });
-
-    const short = setup();
-    short.engine.apply(off(tf.concentrator, T0, true));
-    short.engine.apply(on(tf.concentrator, T0 + 90_000, true));
-    expect(short.engine.current()[0]).toMatchObject({ status: 'momentary' });
+  it('calls one meter off in a live station area customer-side, after its hold, and closes it on restore', () => {
+    const s = setup();
+    const meter = metersOf(2)[0]!;
+    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    s.at(60 * S);
+    expect(s.engine.active()).toHaveLength(0);
+    s.at(3 * MIN);
+    const [o] = s.engine.active();
+    expect(o).toMatchObject({ status: 'customer-side', level: 'meter', device: meter, transformers: [], customers: 1 });
+    expect(s.engine.customersOut()).toBe(1);
+    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-restored', ts: T0 + 50 * MIN });
+    expect(s.engine.current()[0]).toMatchObject({ status: 'customer-side', restoredAt: T0 + 50 * MIN });
   });
 
-  it('goes to restoring when some meters are back and restores when all reporting meters are back', () => {
-    const { engine } = setup(3);
-    for (const m of meters.slice(0, 3)) engine.apply(off(m, T0));
-    engine.apply(on(meters[0]!, T0 + 600_000));
-    expect(engine.active()[0]!.status).toBe('restoring');
-    engine.apply(on(meters[1]!, T0 + 601_000));
-    engine.apply(on(meters[2]!, T0 + 602_000));
-    expect(engine.active()).toHaveLength(0);
-    expect(engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 602_000 });
+  it('ignores a flapping meter', () => {
+    const s = setup();
+    const meter = metersOf(2)[1]!;
+    for (let i = 0; i < 6; i++) {
+      s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 + i * 5 * MIN });
+      s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-restored', ts: T0 + i * 5 * MIN + 10 * S });
+    }
+    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 + 31 * MIN });
+    s.at(40 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
   });
+});
 
-  it('absorbs late power-offs that predate the restoration instead of opening a new outage', () => {
-    const { engine } = setup(3);
-    engine.apply(off(tf.concentrator, T0, true));
-    engine.apply(on(tf.concentrator, T0 + 600_000, true));
-    // Meter last gasps delayed over power-line carrier arrive after the restoration.
-    for (const m of meters.slice(0, 5)) engine.apply(off(m, T0 + 1000));
-    expect(engine.active()).toHaveLength(0);
-    // A new loss after the restoration is a new outage.
-    engine.apply(off(tf.concentrator, T0 + 900_000, true));
-    expect(engine.active()[0]!.id).not.toBe(engine.current().find((o) => o.restoredAt)!.id);
-  });
-
-  it('restores when the station area delivers readings for an interval after the loss', () => {
-    const { engine } = setup(3);
-    engine.apply(off(tf.concentrator, T0, true));
-    engine.readings(tf.id, T0 - 60_000, 900_000); // a late batch from before the loss proves nothing
-    expect(engine.active()).toHaveLength(1);
-    engine.readings(tf.id, T0 + 3_600_000, 900_000);
-    expect(engine.active()).toHaveLength(0);
-    expect(engine.current()[0]).toMatchObject({ status: 'restored', restoredAt: T0 + 2_700_000 });
-  });
-
-  it('forgets pending single-meter evidence after its time to live', () => {
-    const { engine, advance } = setup(3);
-    engine.apply(off(meters[0]!, T0));
-    engine.apply(off(meters[1]!, T0));
-    advance(3 * 3600_000);
-    engine.tick();
-    engine.apply(off(meters[2]!, T0 + 3 * 3600_000));
-    expect(engine.active()).toHaveLength(0);
-  });
-
-  it('continues the open outages it is given at start (server restart) without duplicating them', () => {
-    const first = setup(3);
-    for (const m of meters.slice(0, 3)) first.engine.apply(off(m, T0));
+describe('restart', () => {
+  it('continues the open outages it is given without duplicating them', () => {
+    const first = setup();
+    first.dcu(4, 'power-off', T0);
+    first.dcu(5, 'power-off', T0);
+    first.at(40 * S);
     const persisted = first.engine.active().map((o) => structuredClone(o));
+    expect(persisted).toHaveLength(1);
 
-    const engine = new OutageEngine({ index, now: () => T0 + 60_000, minMeters: 3 }, persisted);
-    expect(engine.active()).toHaveLength(1);
-    for (const m of meters.slice(0, 4)) engine.apply(off(m, T0 + 10_000));
-    expect(engine.active()).toHaveLength(1);
-    expect(engine.active()[0]!.id).toBe(persisted[0]!.id);
-    for (const m of meters.slice(0, 4)) engine.apply(on(m, T0 + 900_000));
-    expect(engine.active()).toHaveLength(0);
+    const s = setup({}, persisted);
+    s.at(2 * MIN);
+    expect(s.engine.active().map((o) => o.id)).toEqual([persisted[0]!.id]);
+    s.dcu(4, 'power-off', T0); // redelivered after the restart
+    s.off(6, T0 + S);
+    s.at(4 * MIN);
+    expect(s.engine.active().map((o) => o.id)).toEqual([persisted[0]!.id]);
+    for (const n of [4, 5, 6]) s.dcu(n, 'power-restored', T0 + 60 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
+    expect(s.engine.current().find((o) => o.parentId === null)).toMatchObject({ id: persisted[0]!.id, status: 'restored' });
   });
 });

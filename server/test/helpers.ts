@@ -77,6 +77,10 @@ export async function testConfig(db: TestResource, broker: TestResource, overrid
       topicPrefix: `gwtest/${id}/v1`,
       dataDir,
       simulator: false,
+      // Short holds keep tests quick; the rules are the same.
+      outageHoldS: 0.5,
+      outageCustomerSideHoldS: 2,
+      outageDaHoldS: 1,
       ...overrides,
     },
   );

@@ -14,8 +14,12 @@ export const OUTAGE_STATUSES = [
 ] as const;
 export type OutageStatus = (typeof OUTAGE_STATUSES)[number];
 
-/** Statuses in which customers are still (at least partly) without power. */
-export const ACTIVE_OUTAGE_STATUSES: readonly OutageStatus[] = ['probable', 'confirmed', 'restoring', 'planned', 'customer-side'];
+/**
+ * An outage is active until it has a restoration time. `planned` and `customer-side` keep their
+ * status after restoration (they are kinds as much as states); `restored` and `momentary` are
+ * only ever final.
+ */
+export const isOutageActive = (o: Pick<OutageDto, 'restoredAt'>): boolean => o.restoredAt === null;
 
 export type OutageLevel = 'meter' | 'transformer' | 'device';
 
@@ -23,7 +27,9 @@ export interface OutageEvidence {
   /** Epoch ms of the evidence (device time). */
   ts: number;
   device: string;
+  /** e.g. meter.power-off, concentrator.power-off, breaker.lockout, fci.fault, rollup, planned */
   kind: string;
+  /** Why this moved the outage, in words an engineer can check. */
   note?: string;
 }
 
@@ -42,6 +48,16 @@ export interface OutageDto {
   lon: number;
   lat: number;
   evidence: OutageEvidence[];
+  /** The outage this one is nested in (left behind by a partial restoration, or rolled up). */
+  parentId: string | null;
+  /** Estimated restoration time (epoch ms); null once restored. */
+  etr: number | null;
+  /** Head of the faulted section when fault indicators located it. */
+  faultSection: string | null;
+  /** Step restoration (IEEE 1366): customers restored at each instant. */
+  steps: { at: number; customers: number }[];
+  /** Station areas of this outage already restored (partial restoration). */
+  restored: string[];
 }
 
 export interface Kpis {

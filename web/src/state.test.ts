@@ -35,6 +35,11 @@ function outage(id: string, patch: Partial<OutageDto> = {}): OutageDto {
     lon: 121.4,
     lat: 37.4,
     evidence: [],
+    parentId: null,
+    etr: null,
+    faultSection: null,
+    steps: [],
+    restored: [],
     ...patch,
   };
 }

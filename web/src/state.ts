@@ -2,8 +2,8 @@
 // seq gap detection, pruning of restored outages and the bounded KPI history. No DOM, no socket:
 // everything here is unit-tested (state.test.ts). The wall runs for weeks, so nothing in the
 // state may grow without bound.
-import { ACTIVE_OUTAGE_STATUSES } from '@gridwatch/shared';
-import type { Kpis, KpiPoint, NetworkSummary, OutageDto, OutageStatus, Snapshot } from '@gridwatch/shared';
+import { isOutageActive } from '@gridwatch/shared';
+import type { Kpis, KpiPoint, NetworkSummary, OutageDto, Snapshot } from '@gridwatch/shared';
 
 /** Most KPI points kept (at one point a second: the last 12 minutes). */
 export const KPI_HISTORY_MAX = 720;
@@ -35,10 +35,10 @@ export const initialState: WallState = {
   kpiHistory: [],
 };
 
-const ACTIVE = new Set<OutageStatus>(ACTIVE_OUTAGE_STATUSES);
 
-export function isActive(status: OutageStatus): boolean {
-  return ACTIVE.has(status);
+/** Active until restored; nested outages (parentId) are shown through their parent. */
+export function isActive(o: Pick<OutageDto, 'restoredAt'>): boolean {
+  return isOutageActive(o);
 }
 
 /** Server time now, estimated from the client clock and the offset learned from the snapshot. */
@@ -70,14 +70,14 @@ export function toKpiPoint(k: Kpis): KpiPoint {
 function limitOutages(map: Map<string, OutageDto>): Map<string, OutageDto> {
   if (map.size <= OUTAGES_MAX) return map;
   // Drop the inactive ones first, oldest first, then the oldest active ones.
-  const sorted = [...map.values()].sort((a, b) => Number(isActive(a.status)) - Number(isActive(b.status)) || a.startedAt - b.startedAt);
+  const sorted = [...map.values()].sort((a, b) => Number(isActive(a)) - Number(isActive(b)) || a.startedAt - b.startedAt);
   for (const o of sorted.slice(0, map.size - OUTAGES_MAX)) map.delete(o.id);
   return map;
 }
 
 /** Whether a restored (or otherwise no longer active) outage has been on the wall long enough. */
 export function isExpired(o: OutageDto, nowServer: number, retainMs = RESTORED_RETAIN_MS): boolean {
-  if (isActive(o.status)) return false;
+  if (isActive(o)) return false;
   const endedAt = o.restoredAt ?? o.detectedAt;
   return nowServer - endedAt > retainMs;
 }
@@ -159,8 +159,9 @@ export function transformerStates(outages: Iterable<OutageDto>, nowServer: numbe
   const out = new Set<string>();
   const recent = new Set<string>();
   for (const o of outages) {
-    const ended = o.status === 'momentary' || o.status === 'restored';
-    const target = isActive(o.status) ? out : ended && nowServer - (o.restoredAt ?? o.detectedAt) <= recentMs ? recent : null;
+    if (o.parentId) continue;
+    const ended = !isActive(o) && o.status !== 'customer-side';
+    const target = isActive(o) ? out : ended && nowServer - (o.restoredAt ?? o.detectedAt) <= recentMs ? recent : null;
     if (!target) continue;
     for (const t of o.transformers) target.add(t);
   }
@@ -171,8 +172,8 @@ export function transformerStates(outages: Iterable<OutageDto>, nowServer: numbe
 /** Order for the outage list: active ones first, newest start first; then ended ones, latest end first. */
 export function sortOutages(outages: Iterable<OutageDto>): OutageDto[] {
   return [...outages].sort((a, b) => {
-    const aa = isActive(a.status);
-    const ba = isActive(b.status);
+    const aa = isActive(a);
+    const ba = isActive(b);
     if (aa !== ba) return aa ? -1 : 1;
     if (aa) return b.startedAt - a.startedAt || a.id.localeCompare(b.id);
     return (b.restoredAt ?? b.startedAt) - (a.restoredAt ?? a.startedAt) || a.id.localeCompare(b.id);

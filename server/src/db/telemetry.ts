@@ -71,6 +71,15 @@ export async function upsertPlanned(pool: Pool, input: readonly PlannedRow[]): P
   return r.rowCount ?? 0;
 }
 
+/** Planned windows not yet over (and not cancelled), for the outage engine at start. */
+export async function loadPlanned(pool: Pool, now: number): Promise<{ id: string; device: string; startsAt: number; endsAt: number; cancelled: boolean }[]> {
+  const r = await pool.query<{ id: string; device: string; starts_at: number; ends_at: number }>(
+    'SELECT id, device, starts_at, ends_at FROM planned_outages WHERE NOT cancelled AND ends_at >= $1',
+    [iso(now - 86_400_000)],
+  );
+  return r.rows.map((x) => ({ id: x.id, device: x.device, startsAt: x.starts_at, endsAt: x.ends_at, cancelled: false }));
+}
+
 export async function insertDeadLetters(pool: Pool, rows: readonly DeadLetterRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await pool.query(

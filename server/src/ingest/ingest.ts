@@ -8,7 +8,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, PlannedRow, ReadingRow } from '../db/telemetry.ts';
 import type { Metrics } from '../metrics.ts';
-import type { PowerEvent } from '../outage/engine.ts';
+import type { FaultEvent, PlannedWindow, PowerEvent } from '../outage/engine.ts';
 import type { BatchWriter } from './batchWriter.ts';
 
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -35,7 +35,9 @@ export interface IngestOptions {
   maxPastAgeMs: number;
   onPowerEvent: (ev: PowerEvent) => void;
   /** A station area delivered readings for an interval (evidence it has power). */
-  onReadings?: (transformer: string, intervalEnd: number, intervalMs: number) => void;
+  onReadings?: (transformer: string, intervalEnd: number, intervalMs: number, meters: string[]) => void;
+  onFault?: (ev: FaultEvent) => void;
+  onPlanned?: (window: PlannedWindow) => void;
   eventCodes?: EventCodeMap;
 }
 
@@ -117,7 +119,7 @@ export class Ingest {
       this.o.metrics.readingsReceived += rows.length;
       this.o.metrics.readings.add(rows.length);
       this.o.sinks.readings.pushMany(rows);
-      this.o.onReadings?.(transformer.id, ts, v.value.interval_s * 1000);
+      this.o.onReadings?.(transformer.id, ts, v.value.interval_s * 1000, rows.map((r) => r.meter));
     }
   }
 
@@ -160,6 +162,7 @@ export class Ingest {
     const ts = this.time(v.value.ts);
     if (typeof ts === 'string') return this.dead(topic, payload, ts);
     this.o.sinks.faultEvents.push({ ts, device: device.id, kind: v.value.kind, feeder: device.feeder, phase: v.value.phase ?? null, currentA: v.value.current_a ?? null });
+    this.o.onFault?.({ device: device.id, kind: v.value.kind, ts });
   }
 
   private contact(topic: string, payload: Buffer, body: unknown): void {
@@ -184,6 +187,7 @@ export class Ingest {
     if (!Number.isFinite(startsAt) || !Number.isFinite(endsAt)) return this.dead(topic, payload, 'timestamp: start or end is not a valid time');
     if (endsAt <= startsAt || endsAt - startsAt > MAX_PLANNED_MS) return this.dead(topic, payload, 'schema: a planned window must end after it starts and last at most 7 days');
     this.o.sinks.planned.push({ id: p.id, device: p.device, startsAt, endsAt, reason: p.reason === undefined ? null : noNul(p.reason), cancelled: p.cancelled ?? false, announcedAt });
+    this.o.onPlanned?.({ id: p.id, device: p.device, startsAt, endsAt, cancelled: p.cancelled ?? false });
   }
 
   /** Epoch ms, or the dead-letter reason. */

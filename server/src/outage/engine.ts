@@ -1,8 +1,27 @@
-// The outage engine (first version: station-area outages). Pure: it takes power events and an
-// injected clock and keeps the open outages in memory; the caller persists and broadcasts what
-// `drainChanges()` returns. Duplicates and out-of-order events are absorbed by design: meter
-// state is a set, and events older than the last restoration of a station area are stale.
-import type { NetworkIndex, OutageDto, OutageEvidence, OutageStatus } from '@gridwatch/shared';
+// The outage engine. Pure: it takes power events, readings, distribution-automation events and
+// planned windows with an injected clock, keeps the open outages in memory, and hands every
+// changed outage to the caller through `drainChanges()`. The same code runs in the server and in
+// the evaluation harness.
+//
+// How it decides, in the order a commercial OMS does:
+// - Evidence per station area: the concentrator's power-off means the whole area is dark; enough
+//   meter last gasps (OUTAGE_MIN_METERS) mean the same, less surely. A single meter off while its
+//   station area stays live becomes a customer-side outage after a hold.
+// - Evidence is held `holdMs` before predicting, then rolled up the device tree: the outage is
+//   located at the highest device below which at least `rollupFraction` of the station areas are
+//   dark (a breaker or recloser, which would have reported, needs DA evidence or a far higher share).
+// - Distribution automation confirms and locates: a lockout (or a trip never reclosed) puts the
+//   outage at that device; trip + reclose without lockout is a momentary interruption; fault
+//   indicators narrow the faulted section; switch.open by a crew isolates, and a later close
+//   restores what it feeds.
+// - Restoration per station area (concentrator restore, meter restores, fresh readings, DA close);
+//   a partial restoration leaves a nested outage for what is still dark, when that is exactly what
+//   one device feeds.
+// - Evidence older than the last restoration of a device is stale; evidence inside an open outage
+//   is absorbed; duplicates change nothing.
+import type { FaultKind, NetworkIndex, OutageDto, OutageEvidence, Zone } from '@gridwatch/shared';
+import { EtrModel, type EtrKind } from './etr.ts';
+import { buildTopology, type Topology } from './topology.ts';
 
 export interface PowerEvent {
   /** Meter or concentrator id as reported. */
@@ -15,84 +34,247 @@ export interface PowerEvent {
   ts: number;
 }
 
+export interface FaultEvent {
+  device: string;
+  kind: FaultKind;
+  ts: number;
+}
+
+export interface PlannedWindow {
+  id: string;
+  device: string;
+  startsAt: number;
+  endsAt: number;
+  cancelled: boolean;
+}
+
 export interface EngineOptions {
   index: NetworkIndex;
+  topology?: Topology;
   now: () => number;
   /** Meters of one station area that must report power-off (fewer if the area has fewer). */
   minMeters: number;
+  /** Evidence is held this long (receipt time) before an outage is predicted from it. */
+  holdMs?: number;
+  /** A lone meter off this long while its station area is live is a customer-side outage. */
+  customerSideHoldMs?: number;
+  /** Share of a device's station areas that must be dark to locate the outage at the device. */
+  rollupFraction?: number;
+  /** The same for breakers and reclosers that did not report: they would have, so ask for more. */
+  rollupFractionReporting?: number;
+  /** After a trip, wait this long for lockout or further trips before calling it momentary. */
+  daHoldMs?: number;
   /** Restored within this many ms → momentary (IEEE 1366: 5 minutes). */
   momentaryMs?: number;
-  /** Pending single-meter evidence older than this is dropped. */
+  /** Pending evidence older than this is dropped. */
   pendingTtlMs?: number;
-  /** Restored outages stay in `recent()` this long. */
+  /** Restored outages stay in `current()` this long. */
   recentMs?: number;
   maxEvidence?: number;
+  /** A meter with this many power-offs within an hour is flapping; its events are ignored. */
+  flapCount?: number;
+  etr?: EtrModel;
+}
+
+interface AreaState {
+  id: string;
+  off: Map<string, number>;
+  restored: Map<string, number>;
+  concentratorOff: number | null;
+  /** Believed dark. */
+  out: boolean;
+  outSince: number;
+  /** Receipt time of the first evidence of the current loss. */
+  seenAt: number;
+  lastRestoredAt: number;
 }
 
 interface OpenOutage {
   dto: OutageDto;
-  off: Map<string, number>;
+  /** Station areas covered (empty for customer-side). */
+  areas: Set<string>;
+  /** Areas that sent their own power-off evidence. */
+  reported: Set<string>;
   restored: Map<string, number>;
-  concentratorOff: boolean;
+  /** Located by distribution automation: roll-up never moves it. */
+  daLocated: boolean;
+  meter: string | null;
 }
 
+interface Episode {
+  firstTrip: number;
+  lastTrip: number;
+  lastReclose: number | null;
+  receivedAt: number;
+}
+
+interface LoneMeter {
+  transformer: string;
+  ts: number;
+  seenAt: number;
+}
+
+const HOUR = 3_600_000;
+
 export class OutageEngine {
+  readonly topology: Topology;
+  private readonly o: Required<Omit<EngineOptions, 'topology' | 'etr'>> & { etr: EtrModel };
+  private readonly areas = new Map<string, AreaState>();
+  /** Dark station areas below each device (maintained incrementally). */
+  private readonly outBelow = new Map<string, number>();
   private readonly open = new Map<string, OpenOutage>();
-  private readonly pending = new Map<string, Map<string, number>>();
-  private readonly lastRestored = new Map<string, number>();
+  /** station area → root outage that covers it */
+  private readonly coveredBy = new Map<string, string>();
+  private readonly lone = new Map<string, LoneMeter>();
+  private readonly flaps = new Map<string, number[]>();
+  private readonly deviceRestoredAt = new Map<string, number>();
+  private readonly episodes = new Map<string, Episode>();
+  private readonly fci = new Map<string, number>();
+  private readonly openSwitches = new Set<string>();
+  private readonly planned = new Map<string, PlannedWindow>();
   private readonly recentlyClosed = new Map<string, OutageDto>();
   private readonly changed = new Map<string, OutageDto>();
-  private readonly o: Required<EngineOptions>;
+  /** Dark, uncovered station areas waiting for their hold, in the order they went dark. */
+  private queue: string[] = [];
+  /** meter → its customer-side outage */
+  private readonly meterOutage = new Map<string, string>();
+  private seq = 0;
 
   constructor(options: EngineOptions, openOutages: readonly OutageDto[] = []) {
-    this.o = { momentaryMs: 5 * 60_000, pendingTtlMs: 2 * 3600_000, recentMs: 10 * 60_000, maxEvidence: 50, ...options };
-    for (const dto of openOutages) {
-      const transformer = dto.transformers[0];
-      if (!transformer || dto.restoredAt !== null) continue;
-      const off = new Map<string, number>();
-      let concentratorOff = false;
-      for (const e of dto.evidence) {
-        if (e.kind === 'meter.power-off') off.set(e.device, e.ts);
-        if (e.kind === 'concentrator.power-off') concentratorOff = true;
-      }
-      this.open.set(transformer, { dto: { ...dto }, off, restored: new Map(), concentratorOff });
-    }
+    this.topology = options.topology ?? buildTopology(options.index);
+    this.o = {
+      holdMs: 35_000,
+      customerSideHoldMs: 120_000,
+      rollupFraction: 0.5,
+      rollupFractionReporting: 0.9,
+      daHoldMs: 45_000,
+      momentaryMs: 5 * 60_000,
+      pendingTtlMs: 2 * HOUR,
+      recentMs: 10 * 60_000,
+      maxEvidence: 60,
+      flapCount: 3,
+      ...options,
+      etr: options.etr ?? new EtrModel(),
+    };
+    for (const dto of openOutages) this.resume(dto);
   }
 
+  // ── inputs ────────────────────────────────────────────────────────────────────────────────
+
   apply(ev: PowerEvent): void {
-    const t = ev.transformer;
-    const stale = this.lastRestored.get(t);
-    if (stale !== undefined && ev.ts <= stale) return;
-    const outage = this.open.get(t);
-    if (ev.kind === 'power-off') this.powerOff(ev, outage);
-    else this.powerRestored(ev, outage);
+    if (!this.o.index.transformer.has(ev.transformer)) return;
+    if (ev.kind === 'power-off') this.powerOff(ev);
+    else this.powerRestored(ev);
+    this.predict();
   }
 
   /**
-   * Readings from a station area's meters for an interval ending after the outage started prove
-   * the power is back (a dark concentrator sends nothing); this also ends outages whose restore
-   * events were lost.
+   * Readings for an interval ending after a loss prove the meters named have power again (a dark
+   * concentrator sends nothing); this also ends outages whose restore events were lost.
    */
-  readings(transformer: string, intervalEnd: number, intervalMs: number): void {
-    const outage = this.open.get(transformer);
-    if (!outage) return;
-    const lastOff = Math.max(outage.dto.startedAt, ...outage.off.values());
+  readings(transformer: string, intervalEnd: number, intervalMs: number, meters: readonly string[] = []): void {
+    for (const m of meters) {
+      const l = this.lone.get(m);
+      if (l && intervalEnd > l.ts) this.lone.delete(m);
+      const o = this.open.get(this.meterOutage.get(m) ?? '');
+      if (o && intervalEnd > o.dto.startedAt) {
+        this.addEvidence(o.dto, { ts: intervalEnd, device: m, kind: 'readings.resumed' });
+        this.closeOutage(o, Math.max(o.dto.startedAt, intervalEnd - intervalMs));
+      }
+    }
+    const a = this.areas.get(transformer);
+    if (!a || !a.out) return;
+    const lastOff = Math.max(a.outSince, ...a.off.values(), a.concentratorOff ?? 0);
     if (intervalEnd <= lastOff) return;
-    this.addEvidence(outage.dto, { ts: intervalEnd, device: outage.dto.device, kind: 'readings.resumed' });
-    this.close(outage, Math.max(lastOff, intervalEnd - intervalMs));
+    const root = this.rootOf(transformer);
+    if (root) this.addEvidence(root.dto, { ts: intervalEnd, device: transformer, kind: 'readings.resumed' });
+    this.areaRestored(a, Math.max(lastOff, intervalEnd - intervalMs));
+    this.predict();
   }
 
-  /** Drops old pending evidence and old restored outages; call periodically. */
+  fault(ev: FaultEvent): void {
+    const kind = this.topology.kind(ev.device);
+    if (!kind) return;
+    const now = this.o.now();
+    switch (ev.kind) {
+      case 'breaker.trip': {
+        if (this.outageAt(ev.device)) return; // already open: a repeated report
+        const ep = this.episodes.get(ev.device);
+        if (ep) {
+          ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
+          ep.receivedAt = now;
+        } else this.episodes.set(ev.device, { firstTrip: ev.ts, lastTrip: ev.ts, lastReclose: null, receivedAt: now });
+        break;
+      }
+      case 'breaker.reclose': {
+        const at = this.outageAt(ev.device);
+        if (at && at.daLocated && ev.ts >= at.dto.startedAt) {
+          this.daClose(ev.device, ev.ts, 'breaker.reclose');
+          break;
+        }
+        const ep = this.episodes.get(ev.device);
+        if (ep && ev.ts >= ep.lastTrip) {
+          ep.lastReclose = Math.max(ep.lastReclose ?? 0, ev.ts);
+          ep.receivedAt = now;
+        }
+        break;
+      }
+      case 'breaker.lockout': {
+        const ep = this.episodes.get(ev.device);
+        this.episodes.delete(ev.device);
+        this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', note: `${ev.device} locked out: confirmed and located by protection` });
+        break;
+      }
+      case 'fci.fault':
+        this.fci.set(ev.device, ev.ts);
+        this.refreshFaultSections();
+        break;
+      case 'fci.clear':
+        this.fci.delete(ev.device);
+        break;
+      case 'switch.open': {
+        this.openSwitches.add(ev.device);
+        const root = this.rootCovering(ev.device);
+        if (root) {
+          this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: 'switch.open', note: `${ev.device} opened inside the outage (isolation)` });
+          this.touch(root);
+        } else {
+          this.daOpen(ev.device, ev.ts, { ts: ev.ts, device: ev.device, kind: 'switch.open', note: `${ev.device} opened: everything it feeds is off` });
+        }
+        break;
+      }
+      case 'switch.close':
+        this.openSwitches.delete(ev.device);
+        this.daClose(ev.device, ev.ts, 'switch.close');
+        break;
+    }
+    this.predict();
+  }
+
+  setPlanned(window: PlannedWindow): void {
+    if (window.cancelled) this.planned.delete(window.id);
+    else this.planned.set(window.id, window);
+    for (const o of this.open.values()) this.matchPlanned(o);
+  }
+
+  /** Call periodically (the server: every 250 ms; the harness: at every simulated instant). */
   tick(): void {
     const now = this.o.now();
-    for (const [t, meters] of this.pending) {
-      for (const [m, ts] of meters) if (now - ts > this.o.pendingTtlMs) meters.delete(m);
-      if (meters.size === 0) this.pending.delete(t);
+    this.decideEpisodes(now);
+    this.predict();
+    this.customerSide(now);
+    for (const [t, a] of this.areas) {
+      // Keep an area while its last restoration can still make late evidence stale.
+      if (!a.out && a.off.size === 0 && a.concentratorOff === null && now - Math.max(a.seenAt, a.lastRestoredAt) > this.o.pendingTtlMs) this.areas.delete(t);
+      else if (!a.out) for (const [m, ts] of a.off) if (now - ts > this.o.pendingTtlMs) a.off.delete(m);
     }
     for (const [id, dto] of this.recentlyClosed) {
       if (dto.restoredAt !== null && now - dto.restoredAt > this.o.recentMs) this.recentlyClosed.delete(id);
     }
+    this.refreshEtr(now);
   }
+
+  // ── outputs ───────────────────────────────────────────────────────────────────────────────
 
   active(): OutageDto[] {
     return [...this.open.values()].map((o) => o.dto);
@@ -103,9 +285,14 @@ export class OutageEngine {
     return [...this.active(), ...this.recentlyClosed.values()];
   }
 
+  /** Customers without power: root grid outages (nested ones are inside their parent). */
   customersOut(): number {
     let n = 0;
-    for (const o of this.open.values()) n += o.dto.customers;
+    for (const o of this.open.values()) {
+      if (o.dto.parentId !== null) continue;
+      const restored = o.dto.steps.reduce((s, x) => s + x.customers, 0);
+      n += Math.max(0, o.dto.customers - restored);
+    }
     return n;
   }
 
@@ -116,109 +303,595 @@ export class OutageEngine {
     return list;
   }
 
-  private powerOff(ev: PowerEvent, outage: OpenOutage | undefined): void {
+  /** Feed a restored outage of the past into the restoration-time model. */
+  learn(dto: OutageDto): void {
+    if (dto.restoredAt === null || dto.status === 'momentary' || dto.parentId !== null) return;
+    this.o.etr.add({ kind: this.etrKind(dto), zone: this.zoneOf(dto), startedAt: dto.startedAt, durationMs: dto.restoredAt - dto.startedAt });
+  }
+
+  // ── power evidence ────────────────────────────────────────────────────────────────────────
+
+  private area(t: string): AreaState {
+    let a = this.areas.get(t);
+    if (!a) {
+      a = { id: t, off: new Map(), restored: new Map(), concentratorOff: null, out: false, outSince: 0, seenAt: 0, lastRestoredAt: 0 };
+      this.areas.set(t, a);
+    }
+    return a;
+  }
+
+  private powerOff(ev: PowerEvent): void {
+    const now = this.o.now();
+    // Stale: the same device (same clock) has already reported power back after this instant.
+    if ((this.deviceRestoredAt.get(ev.device) ?? -Infinity) >= ev.ts) return;
+    const a = this.area(ev.transformer);
+    if (ev.ts <= a.lastRestoredAt && !a.out) return;
+    if (!ev.concentrator && this.flapping(ev.device, ev.ts)) return;
+    const root = this.rootOf(ev.transformer);
     const evidence: OutageEvidence = { ts: ev.ts, device: ev.device, kind: ev.concentrator ? 'concentrator.power-off' : 'meter.power-off' };
-    if (outage) {
-      if (ev.concentrator) {
-        if (outage.concentratorOff) return;
-        outage.concentratorOff = true;
-        if (outage.dto.status === 'probable') outage.dto.status = 'confirmed';
-      } else {
-        if (outage.off.has(ev.device) && !outage.restored.has(ev.device)) return;
-        outage.off.set(ev.device, ev.ts);
-        outage.restored.delete(ev.device);
-      }
-      outage.dto.startedAt = Math.min(outage.dto.startedAt, ev.ts);
-      this.addEvidence(outage.dto, evidence);
-      this.touch(outage.dto);
-      return;
-    }
-    let meters = this.pending.get(ev.transformer);
-    if (!ev.concentrator) {
-      if (!meters) this.pending.set(ev.transformer, (meters = new Map()));
-      if (meters.has(ev.device)) return;
-      meters.set(ev.device, ev.ts);
-    }
-    const size = this.o.index.customersOf.get(ev.transformer)?.length ?? 0;
-    const needed = Math.max(1, Math.min(this.o.minMeters, size));
-    if (ev.concentrator || (meters && meters.size >= needed)) this.openOutage(ev, meters ?? new Map());
-  }
-
-  private openOutage(trigger: PowerEvent, meters: Map<string, number>): void {
-    const t = this.o.index.transformer.get(trigger.transformer)!;
-    const customers = this.o.index.customersOf.get(t.id)?.length ?? 0;
-    const evidence: OutageEvidence[] = [...meters].map(([device, ts]) => ({ ts, device, kind: 'meter.power-off' }));
-    if (trigger.concentrator) evidence.push({ ts: trigger.ts, device: trigger.device, kind: 'concentrator.power-off' });
-    evidence.sort((a, b) => a.ts - b.ts);
-    const startedAt = evidence[0]?.ts ?? trigger.ts;
-    const dto: OutageDto = {
-      id: `OUT-${t.id}-${startedAt}`,
-      status: trigger.concentrator ? 'confirmed' : 'probable',
-      level: 'transformer',
-      device: t.id,
-      feeder: t.feeder,
-      transformers: [t.id],
-      customers,
-      startedAt,
-      detectedAt: this.o.now(),
-      restoredAt: null,
-      lon: t.lon,
-      lat: t.lat,
-      evidence: [],
-    };
-    for (const e of evidence) this.addEvidence(dto, e);
-    this.open.set(t.id, { dto, off: new Map(meters), restored: new Map(), concentratorOff: trigger.concentrator });
-    this.pending.delete(t.id);
-    this.touch(dto);
-  }
-
-  private powerRestored(ev: PowerEvent, outage: OpenOutage | undefined): void {
-    if (!outage) {
-      const meters = this.pending.get(ev.transformer);
-      if (!meters) return;
-      if (ev.concentrator) this.pending.delete(ev.transformer);
-      else if ((meters.get(ev.device) ?? Infinity) < ev.ts) meters.delete(ev.device);
-      return;
-    }
-    if (ev.ts < outage.dto.startedAt) return;
-    const kind = ev.concentrator ? 'concentrator.power-restored' : 'meter.power-restored';
     if (ev.concentrator) {
-      this.addEvidence(outage.dto, { ts: ev.ts, device: ev.device, kind });
-      this.close(outage, ev.ts);
+      if (a.concentratorOff !== null) return;
+      a.concentratorOff = ev.ts;
+    } else {
+      if (a.off.has(ev.device) && !a.restored.has(ev.device)) return;
+      a.off.set(ev.device, ev.ts);
+      a.restored.delete(ev.device);
+    }
+    if (root && !root.restored.has(ev.transformer)) {
+      // Inside a known outage: absorbed, kept as evidence.
+      root.reported.add(ev.transformer);
+      if (ev.concentrator && root.dto.status === 'probable' && root.dto.level === 'transformer') root.dto.status = 'confirmed';
+      if (!a.out) this.markOut(a, ev.ts, now);
+      this.addEvidence(root.dto, evidence);
+      this.touch(root);
       return;
     }
-    if (outage.restored.has(ev.device)) return;
-    outage.restored.set(ev.device, ev.ts);
-    this.addEvidence(outage.dto, { ts: ev.ts, device: ev.device, kind });
-    const allBack = outage.off.size > 0 && [...outage.off.keys()].every((m) => outage.restored.has(m));
-    if (allBack) {
-      this.close(outage, Math.max(...outage.restored.values()));
-    } else if (outage.dto.status !== 'restoring') {
-      outage.dto.status = 'restoring' satisfies OutageStatus;
-      this.touch(outage.dto);
-    } else {
-      this.touch(outage.dto);
+    const size = this.topology.customersOf(ev.transformer);
+    const needed = Math.max(1, Math.min(this.o.minMeters, size));
+    const meters = [...a.off.keys()].filter((m) => !a.restored.has(m)).length;
+    if (ev.concentrator || meters >= needed) {
+      if (!a.out) this.markOut(a, Math.min(ev.ts, ...a.off.values()), now);
+      for (const m of a.off.keys()) this.lone.delete(m);
+    } else if (!ev.concentrator) {
+      this.lone.set(ev.device, { transformer: ev.transformer, ts: ev.ts, seenAt: now });
     }
   }
 
-  private close(outage: OpenOutage, restoredAt: number): void {
-    const dto = outage.dto;
-    dto.restoredAt = restoredAt;
-    dto.status = restoredAt - dto.startedAt < this.o.momentaryMs ? 'momentary' : 'restored';
-    this.open.delete(dto.device);
-    this.pending.delete(dto.device);
-    this.lastRestored.set(dto.device, restoredAt);
+  private powerRestored(ev: PowerEvent): void {
+    this.deviceRestoredAt.set(ev.device, Math.max(this.deviceRestoredAt.get(ev.device) ?? -Infinity, ev.ts));
+    const lone = this.lone.get(ev.device);
+    if (lone && ev.ts >= lone.ts) this.lone.delete(ev.device);
+    const cs = this.open.get(this.meterOutage.get(ev.device) ?? '');
+    if (cs && ev.ts >= cs.dto.startedAt) {
+      this.addEvidence(cs.dto, { ts: ev.ts, device: ev.device, kind: 'meter.power-restored' });
+      this.closeOutage(cs, ev.ts);
+    }
+    const a = this.areas.get(ev.transformer);
+    if (!a) return;
+    if (!a.out) {
+      if (ev.concentrator) a.concentratorOff = null;
+      else if ((a.off.get(ev.device) ?? Infinity) <= ev.ts) a.off.delete(ev.device);
+      return;
+    }
+    if (ev.ts < a.outSince) return;
+    const root = this.rootOf(a.id);
+    if (root) this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: ev.concentrator ? 'concentrator.power-restored' : 'meter.power-restored' });
+    // Any meter with power, or the concentrator itself, means the station area is live.
+    this.areaRestored(a, ev.ts);
+  }
+
+  private flapping(meter: string, ts: number): boolean {
+    let list = this.flaps.get(meter);
+    if (!list) this.flaps.set(meter, (list = []));
+    if (!list.includes(ts)) list.push(ts);
+    while (list.length && list[0]! < ts - HOUR) list.shift();
+    if (list.length > this.o.flapCount + 2) list.shift();
+    return list.length >= this.o.flapCount;
+  }
+
+  private markOut(a: AreaState, since: number, now: number): void {
+    a.out = true;
+    a.outSince = since;
+    a.seenAt = now;
+    if (!this.coveredBy.has(a.id)) this.queue.push(a.id);
+    for (const d of this.topology.path(a.id)) this.outBelow.set(d, (this.outBelow.get(d) ?? 0) + 1);
+  }
+
+  private areaRestored(a: AreaState, at: number): void {
+    if (!a.out) return;
+    a.out = false;
+    a.lastRestoredAt = Math.max(a.lastRestoredAt, at);
+    a.off.clear();
+    a.restored.clear();
+    a.concentratorOff = null;
+    for (const d of this.topology.path(a.id)) this.outBelow.set(d, Math.max(0, (this.outBelow.get(d) ?? 0) - 1));
+    const root = this.rootOf(a.id);
+    if (root) this.restoreAreas(root, [a.id], at);
+  }
+
+  // ── prediction (hold, then roll-up) ───────────────────────────────────────────────────────
+
+  private predict(): void {
+    const now = this.o.now();
+    let i = 0;
+    const deferred: string[] = [];
+    for (; i < this.queue.length; i++) {
+      const a = this.areas.get(this.queue[i]!);
+      if (!a || !a.out || this.coveredBy.has(a.id)) continue;
+      if (now - a.seenAt < this.o.holdMs) break; // the rest went dark later still
+      if (this.underUndecidedEpisode(a.id)) {
+        deferred.push(a.id);
+        continue;
+      }
+      this.place(this.locate(a.id), a.id, now);
+    }
+    if (i > 0 || deferred.length) this.queue = [...deferred, ...this.queue.slice(i)];
+  }
+
+  private underUndecidedEpisode(t: string): boolean {
+    if (this.episodes.size === 0) return false;
+    for (const d of this.topology.path(t)) if (this.episodes.has(d)) return true;
+    return false;
+  }
+
+  /** The highest device whose station areas are dark enough, or null for the station area itself. */
+  private locate(t: string): string | null {
+    let best: string | null = null;
+    for (const d of this.topology.path(t)) {
+      const n = this.topology.transformersBelow(d).length;
+      const out = this.outBelow.get(d) ?? 0;
+      const kind = this.topology.kind(d);
+      const need = kind === 'breaker' || kind === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction;
+      if (n >= 2 && out >= 2 && out / n >= need) {
+        // A device feeding exactly the same station areas as the one below it adds nothing:
+        // the deeper one is where protection would have operated.
+        if (best === null || n > this.topology.transformersBelow(best).length) best = d;
+      } else break;
+    }
+    return best;
+  }
+
+  /** Opens (or moves an existing outage to) the located place. */
+  private place(device: string | null, t: string, now: number): void {
+    const a = this.areas.get(t)!;
+    if (device === null) {
+      const dto = this.newDto('transformer', t, a.outSince, now, a.concentratorOff !== null ? 'confirmed' : 'probable');
+      const o = this.register(dto, [t], false, null);
+      for (const [m, ts] of a.off) this.addEvidence(dto, { ts, device: m, kind: 'meter.power-off' });
+      if (a.concentratorOff !== null) this.addEvidence(dto, { ts: a.concentratorOff, device: this.o.index.transformer.get(t)!.concentrator, kind: 'concentrator.power-off' });
+      this.addEvidence(dto, { ts: now, device: t, kind: 'located', note: `station area ${t}: ${a.concentratorOff !== null ? 'its concentrator reported power-off' : `${a.off.size} meter(s) reported power-off`}` });
+      this.absorbCustomerSide(o);
+      this.matchPlanned(o);
+      this.touch(o);
+      return;
+    }
+    const below = this.topology.transformersBelow(device);
+    const dark = below.filter((x) => this.areas.get(x)?.out);
+    const note = `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction))}%): rolled up to ${device}`;
+    const since = Math.min(...dark.map((x) => this.areas.get(x)!.outSince));
+    this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', note }, dark);
+  }
+
+  /**
+   * An outage at `device`: the earliest open outage below it (not located by DA) is moved there
+   * and keeps its id; other outages below become nested in it.
+   */
+  private openAtDevice(device: string, since: number, now: number, da: boolean, evidence: OutageEvidence, reportedAreas: string[]): OpenOutage {
+    const inside = [...this.open.values()].filter((o) => o.dto.parentId === null && this.isInside(o, device));
+    const movable = inside.filter((o) => !o.daLocated || da).sort((x, y) => x.dto.startedAt - y.dto.startedAt);
+    let target: OpenOutage;
+    const below = this.topology.transformersBelow(device);
+    const d = this.o.index.device.get(device)!;
+    if (movable.length) {
+      target = movable[0]!;
+      for (const t of target.areas) this.coveredBy.delete(t);
+      target.areas = new Set(below);
+      target.meter = null;
+      Object.assign(target.dto, {
+        level: 'device', device, feeder: d.feeder, transformers: [...below], customers: this.topology.customersBelow(device),
+        startedAt: Math.min(target.dto.startedAt, since), lon: d.lon, lat: d.lat,
+      } satisfies Partial<OutageDto>);
+      if (target.dto.status === 'customer-side') target.dto.status = 'probable';
+    } else {
+      target = this.register(this.newDto('device', device, since, now, da ? 'confirmed' : 'probable'), below, da, null);
+    }
+    if (da) {
+      target.daLocated = true;
+      if (target.dto.status === 'probable') target.dto.status = 'confirmed';
+    }
+    for (const t of below) this.coveredBy.set(t, target.dto.id);
+    for (const t of reportedAreas) target.reported.add(t);
+    for (const t of below) if (this.areas.get(t)?.out) target.reported.add(t);
+    for (const o of inside) {
+      if (o === target) continue;
+      o.dto.parentId = target.dto.id;
+      this.addEvidence(o.dto, { ts: now, device, kind: 'nested', note: `inside the outage at ${device}` });
+      this.touch(o);
+    }
+    this.addEvidence(target.dto, evidence);
+    this.faultSection(target);
+    this.matchPlanned(target);
+    this.touch(target);
+    return target;
+  }
+
+  private isInside(o: OpenOutage, device: string): boolean {
+    if (o.dto.level === 'device') return this.topology.isAtOrAbove(device, o.dto.device);
+    if (o.dto.level === 'transformer') return this.topology.covers(device, o.dto.device);
+    const t = this.o.index.meter.get(o.meter ?? '')?.transformer;
+    return t !== undefined && this.topology.covers(device, t);
+  }
+
+  // ── customer-side ─────────────────────────────────────────────────────────────────────────
+
+  private customerSide(now: number): void {
+    for (const [meter, l] of this.lone) {
+      if (now - l.seenAt < this.o.customerSideHoldMs) continue;
+      this.lone.delete(meter);
+      const a = this.areas.get(l.transformer);
+      if (a?.out || this.coveredBy.has(l.transformer)) continue;
+      if (this.meterOutage.has(meter)) continue;
+      if ((this.deviceRestoredAt.get(meter) ?? -Infinity) >= l.ts) continue;
+      const c = this.o.index.meter.get(meter)!;
+      const t = this.o.index.transformer.get(l.transformer)!;
+      const dto = this.newDto('meter', meter, l.ts, now, 'customer-side');
+      Object.assign(dto, { feeder: t.feeder, transformers: [], customers: 1, lon: c.lon, lat: c.lat });
+      this.addEvidence(dto, { ts: l.ts, device: meter, kind: 'meter.power-off' });
+      this.addEvidence(dto, { ts: now, device: t.id, kind: 'located', note: `only ${meter} is off; station area ${t.id} stayed live for ${Math.round(this.o.customerSideHoldMs / 1000)} s: customer-side, no grid crew` });
+      const o = this.register(dto, [], false, meter);
+      this.touch(o);
+    }
+  }
+
+  /** A customer-side outage whose station area turns out to be dark was part of the area's outage. */
+  private absorbCustomerSide(into: OpenOutage): void {
+    if (this.meterOutage.size === 0) return;
+    for (const t of into.areas) {
+      for (const c of this.o.index.customersOf.get(t) ?? []) {
+        const o = this.open.get(this.meterOutage.get(c.meter) ?? '');
+        if (!o) continue;
+        o.dto.parentId = into.dto.id;
+        this.addEvidence(o.dto, { ts: this.o.now(), device: t, kind: 'nested', note: `station area ${t} is dark after all` });
+        this.closeOutage(o, Math.max(o.dto.startedAt, into.dto.startedAt));
+      }
+    }
+  }
+
+  // ── distribution automation ───────────────────────────────────────────────────────────────
+
+  private decideEpisodes(now: number): void {
+    for (const [device, ep] of this.episodes) {
+      if (now - ep.receivedAt < this.o.daHoldMs) continue;
+      this.episodes.delete(device);
+      if (ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) this.momentary(device, ep, now);
+      else
+        this.daOpen(device, ep.firstTrip, { ts: ep.lastTrip, device, kind: 'breaker.trip', note: `${device} tripped and did not reclose: confirmed and located by protection` });
+    }
+  }
+
+  private momentary(device: string, ep: Episode, now: number): void {
+    const below = this.topology.transformersBelow(device);
+    const from = ep.firstTrip - 60_000;
+    const to = ep.lastReclose! + 60_000;
+    // Station areas that went dark within the episode were this interruption, not outages.
+    for (const t of below) {
+      const a = this.areas.get(t);
+      if (a?.out && a.outSince >= from && a.outSince <= to && !this.coveredBy.has(t)) this.areaRestored(a, ep.lastReclose!);
+      if (a) a.lastRestoredAt = Math.max(a.lastRestoredAt, ep.lastReclose!);
+      else this.area(t).lastRestoredAt = ep.lastReclose!;
+    }
+    const dto = this.newDto('device', device, ep.firstTrip, now, 'momentary');
+    dto.restoredAt = ep.lastReclose;
+    dto.etr = null;
+    this.addEvidence(dto, { ts: ep.firstTrip, device, kind: 'breaker.trip' });
+    this.addEvidence(dto, { ts: ep.lastReclose!, device, kind: 'breaker.reclose', note: `${device} reclosed successfully: momentary interruption (MAIFI)` });
     this.recentlyClosed.set(dto.id, dto);
-    this.touch(dto);
+    this.changed.set(dto.id, snapshotOf(dto));
+  }
+
+  private daOpen(device: string, since: number, evidence: OutageEvidence, reported: string[] = []): void {
+    const now = this.o.now();
+    const below = this.topology.transformersBelow(device);
+    for (const t of below) {
+      const a = this.area(t);
+      if (!a.out) this.markOut(a, since, now);
+    }
+    this.openAtDevice(device, since, now, true, evidence, reported);
+  }
+
+  private daClose(device: string, ts: number, kind: string): void {
+    const o = this.outageAt(device) ?? this.rootCovering(device);
+    if (!o) return;
+    const isolated = [...this.openSwitches].filter((s) => s !== device && this.topology.isAtOrAbove(device, s));
+    const back = this.topology
+      .transformersBelow(device)
+      .filter((t) => o.areas.has(t) && !isolated.some((s) => this.topology.covers(s, t)));
+    this.addEvidence(o.dto, { ts, device, kind, note: isolated.length ? `${device} closed; ${isolated.join(', ')} still open` : `${device} closed` });
+    for (const t of back) {
+      const a = this.areas.get(t);
+      if (a?.out) {
+        a.out = false;
+        a.lastRestoredAt = Math.max(a.lastRestoredAt, ts);
+        a.off.clear();
+        a.restored.clear();
+        a.concentratorOff = null;
+        for (const d of this.topology.path(t)) this.outBelow.set(d, Math.max(0, (this.outBelow.get(d) ?? 0) - 1));
+      }
+    }
+    this.restoreAreas(o, back, ts, true);
+  }
+
+  private refreshFaultSections(): void {
+    for (const o of this.open.values()) if (o.daLocated && o.dto.level === 'device') this.faultSection(o);
+  }
+
+  /** Between the deepest indicator below the device that saw fault current and those below it that did not. */
+  private faultSection(o: OpenOutage): void {
+    if (o.dto.level !== 'device') return;
+    const head = o.dto.device;
+    const window = o.dto.startedAt - 5 * 60_000;
+    const saw = [...this.fci].filter(([d, ts]) => ts >= window && this.topology.isAtOrAbove(head, d)).map(([d]) => d);
+    let section = head;
+    for (const d of saw) if (this.topology.isAtOrAbove(section, d)) section = d;
+    if (section === o.dto.faultSection || (section === head && o.dto.faultSection === null && saw.length === 0)) return;
+    o.dto.faultSection = section;
+    const quiet = this.o.index.network.devices.filter((d) => d.fci && d.parent === section).map((d) => d.id);
+    this.addEvidence(o.dto, {
+      ts: this.fci.get(section) ?? o.dto.startedAt,
+      device: section,
+      kind: 'fci.fault',
+      note: section === head ? `no indicator below ${head} saw fault current: fault in the first section` : `fault below ${section} (saw fault current)${quiet.length ? `, above ${quiet.join(', ')} (did not)` : ''}`,
+    });
+    this.touch(o);
+  }
+
+  // ── restoration ───────────────────────────────────────────────────────────────────────────
+
+  private restoreAreas(o: OpenOutage, areas: readonly string[], at: number, authoritative = false): void {
+    let customers = 0;
+    for (const t of areas) {
+      if (!o.areas.has(t) || o.restored.has(t)) continue;
+      o.restored.set(t, at);
+      o.dto.restored.push(t);
+      // A restored area can go dark again: that is a new outage, not this one.
+      if (this.coveredBy.get(t) === o.dto.id) this.coveredBy.delete(t);
+      customers += this.topology.customersOf(t);
+    }
+    // Station areas that never reported follow their reporting neighbours.
+    const waiting = [...o.reported].filter((t) => !o.restored.has(t));
+    const done = authoritative ? [...o.areas].every((t) => o.restored.has(t)) : waiting.length === 0;
+    if (done) {
+      this.closeOutage(o, at);
+      return;
+    }
+    if (customers > 0) {
+      const last = o.dto.steps[o.dto.steps.length - 1];
+      if (last && at - last.at < 60_000) last.customers += customers;
+      else o.dto.steps.push({ at, customers });
+    }
+    if (o.dto.status !== 'restoring' && o.dto.status !== 'planned') o.dto.status = 'restoring';
+    this.nestRemaining(o, at);
+    // Nested outages whose own station areas are all back are done.
+    for (const child of this.open.values()) {
+      if (child.dto.parentId === o.dto.id && child.areas.size > 0 && [...child.areas].every((t) => o.restored.has(t))) this.closeOutage(child, at);
+    }
+    this.touch(o);
+  }
+
+  /** After a partial restoration: if what is still dark is exactly what one device feeds, track it there. */
+  private nestRemaining(o: OpenOutage, at: number): void {
+    const remaining = [...o.areas].filter((t) => !o.restored.has(t));
+    if (remaining.length === 0 || o.dto.level === 'meter') return;
+    const first = remaining[0]!;
+    let device: string | null = null;
+    // Prefer the switch a crew opened to isolate exactly this part.
+    for (const sw of this.openSwitches) {
+      const below = this.topology.transformersBelow(sw);
+      if (below.length === remaining.length && remaining.every((t) => this.topology.covers(sw, t))) device = sw;
+    }
+    for (const d of device ? [] : this.topology.path(first)) {
+      if (o.dto.level === 'device' && d === o.dto.device) break;
+      const below = this.topology.transformersBelow(d);
+      if (below.length === remaining.length && remaining.every((t) => this.topology.covers(d, t))) {
+        device = d;
+        break;
+      }
+      if (below.length > remaining.length) break;
+    }
+    const place = device ?? (remaining.length === 1 ? first : null);
+    if (!place) return;
+    const existing = [...this.open.values()].some((c) => c.dto.parentId === o.dto.id && c.dto.device === place);
+    if (existing) return;
+    const level = device ? 'device' : 'transformer';
+    const dto = this.newDto(level, place, o.dto.startedAt, this.o.now(), 'confirmed');
+    dto.parentId = o.dto.id;
+    dto.faultSection = o.dto.faultSection;
+    this.addEvidence(dto, { ts: at, device: place, kind: 'nested', note: `still dark after the partial restoration of ${o.dto.id}` });
+    const child = this.register(dto, remaining, o.daLocated, null);
+    for (const t of remaining) this.coveredBy.set(t, o.dto.id);
+    this.touch(child);
+  }
+
+  private closeOutage(o: OpenOutage, restoredAt: number): void {
+    const dto = o.dto;
+    if (!this.open.has(dto.id)) return;
+    dto.restoredAt = Math.max(restoredAt, dto.startedAt);
+    dto.etr = null;
+    if (dto.status !== 'planned' && dto.status !== 'customer-side') {
+      dto.status = dto.restoredAt - dto.startedAt < this.o.momentaryMs ? 'momentary' : 'restored';
+    }
+    this.open.delete(dto.id);
+    for (const t of o.areas) {
+      if (this.coveredBy.get(t) === dto.id) this.coveredBy.delete(t);
+      const a = this.areas.get(t);
+      if (a) {
+        a.lastRestoredAt = Math.max(a.lastRestoredAt, dto.restoredAt);
+        if (a.out && dto.parentId === null) this.areaRestored(a, dto.restoredAt);
+      }
+    }
+    if (o.meter) {
+      this.deviceRestoredAt.set(o.meter, Math.max(this.deviceRestoredAt.get(o.meter) ?? -Infinity, dto.restoredAt));
+      this.meterOutage.delete(o.meter);
+    }
+    if (o.dto.level === 'device') this.deviceRestoredAt.set(o.dto.device, dto.restoredAt);
+    for (const child of [...this.open.values()]) if (child.dto.parentId === dto.id) this.closeOutage(child, dto.restoredAt);
+    this.recentlyClosed.set(dto.id, dto);
+    this.learn(dto);
+    this.changed.set(dto.id, snapshotOf(dto));
+  }
+
+  // ── planned and restoration estimates ─────────────────────────────────────────────────────
+
+  private matchPlanned(o: OpenOutage): void {
+    if (o.dto.status === 'customer-side' || this.planned.size === 0) return;
+    for (const w of this.planned.values()) {
+      const sameDevice =
+        w.device === o.dto.device ||
+        (o.dto.level === 'device' && this.o.index.device.has(w.device) && this.topology.isAtOrAbove(w.device, o.dto.device)) ||
+        (o.dto.level === 'transformer' && (this.o.index.device.has(w.device) ? this.topology.covers(w.device, o.dto.device) : false)) ||
+        (this.o.index.transformer.has(w.device) && o.areas.has(w.device) && o.areas.size === 1);
+      if (!sameDevice) continue;
+      if (o.dto.startedAt < w.startsAt - 30 * 60_000 || o.dto.startedAt > w.endsAt) continue;
+      if (o.dto.status !== 'planned') {
+        o.dto.status = 'planned';
+        o.dto.etr = w.endsAt;
+        this.addEvidence(o.dto, { ts: o.dto.startedAt, device: w.device, kind: 'planned', note: `matches planned outage ${w.id} (${new Date(w.startsAt).toISOString()} – ${new Date(w.endsAt).toISOString()})` });
+        this.touch(o);
+      }
+      return;
+    }
+  }
+
+  private refreshEtr(now: number): void {
+    for (const o of this.open.values()) {
+      if (o.dto.status === 'planned') continue;
+      const etr = this.o.etr.etr({ kind: this.etrKind(o.dto), zone: this.zoneOf(o.dto), startedAt: o.dto.startedAt }, now);
+      // Re-announce only when the estimate moves by more than five minutes.
+      if (o.dto.etr === null || Math.abs(etr - o.dto.etr) > 5 * 60_000) {
+        o.dto.etr = etr;
+        this.touch(o);
+      }
+    }
+  }
+
+  private etrKind(dto: OutageDto): EtrKind {
+    if (dto.status === 'customer-side' || dto.level === 'meter') return 'customer-side';
+    if (dto.status === 'planned') return 'planned';
+    if (dto.level === 'transformer') return 'transformer';
+    return this.topology.kind(dto.device) ?? 'switch';
+  }
+
+  private zoneOf(dto: OutageDto): Zone {
+    const t = dto.transformers[0] ?? this.o.index.meter.get(dto.device)?.transformer;
+    return (t && this.o.index.transformer.get(t)?.zone) || 'urban';
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────────────────────
+
+  private newDto(level: OutageDto['level'], device: string, startedAt: number, now: number, status: OutageDto['status']): OutageDto {
+    const idx = this.o.index;
+    const t = idx.transformer.get(device);
+    const d = idx.device.get(device);
+    const c = idx.meter.get(device);
+    const transformers = t ? [device] : d ? [...this.topology.transformersBelow(device)] : [];
+    const dto: OutageDto = {
+      id: `OUT-${device}-${startedAt}`,
+      status,
+      level,
+      device,
+      feeder: t?.feeder ?? d?.feeder ?? idx.transformer.get(c?.transformer ?? '')?.feeder ?? '',
+      transformers,
+      customers: t ? this.topology.customersOf(device) : d ? this.topology.customersBelow(device) : 1,
+      startedAt,
+      detectedAt: now,
+      restoredAt: null,
+      lon: t?.lon ?? d?.lon ?? c?.lon ?? 0,
+      lat: t?.lat ?? d?.lat ?? c?.lat ?? 0,
+      evidence: [],
+      parentId: null,
+      etr: null,
+      faultSection: null,
+      steps: [],
+      restored: [],
+    };
+    if (this.open.has(dto.id) || this.recentlyClosed.has(dto.id)) dto.id = `${dto.id}-${++this.seq}`;
+    if (status !== 'momentary') dto.etr = this.o.etr.etr({ kind: this.etrKind(dto), zone: this.zoneOf(dto), startedAt }, now);
+    return dto;
+  }
+
+  private register(dto: OutageDto, areas: readonly string[], da: boolean, meter: string | null): OpenOutage {
+    const o: OpenOutage = { dto, areas: new Set(areas), reported: new Set(), restored: new Map(), daLocated: da, meter };
+    for (const t of areas) {
+      if (this.areas.get(t)?.out) o.reported.add(t);
+      if (dto.parentId === null) this.coveredBy.set(t, dto.id);
+    }
+    this.open.set(dto.id, o);
+    if (meter) this.meterOutage.set(meter, dto.id);
+    return o;
+  }
+
+  private rootOf(t: string): OpenOutage | undefined {
+    const id = this.coveredBy.get(t);
+    return id ? this.open.get(id) : undefined;
+  }
+
+  private outageAt(device: string): OpenOutage | undefined {
+    for (const o of this.open.values()) if (o.dto.device === device && o.dto.parentId === null) return o;
+    return undefined;
+  }
+
+  /** The root outage whose located device is at or above `device`. */
+  private rootCovering(device: string): OpenOutage | undefined {
+    for (const o of this.open.values()) {
+      if (o.dto.parentId !== null || o.dto.level !== 'device') continue;
+      if (this.topology.isAtOrAbove(o.dto.device, device)) return o;
+    }
+    return undefined;
+  }
+
+  /** Rebuilds an open outage read back from the database after a restart. */
+  private resume(dto: OutageDto): void {
+    if (dto.restoredAt !== null) return;
+    const copy = snapshotOf(dto);
+    const o: OpenOutage = {
+      dto: copy,
+      areas: new Set(copy.transformers),
+      reported: new Set(),
+      restored: new Map(copy.restored.map((t) => [t, copy.startedAt])),
+      daLocated: copy.evidence.some((e) => e.kind === 'breaker.lockout' || e.kind === 'switch.open' || e.kind === 'breaker.trip'),
+      meter: copy.level === 'meter' ? copy.device : null,
+    };
+    this.open.set(copy.id, o);
+    if (o.meter) this.meterOutage.set(o.meter, copy.id);
+    const now = this.o.now();
+    for (const e of copy.evidence) {
+      const t = this.o.index.meter.get(e.device)?.transformer ?? this.o.index.concentrator.get(e.device);
+      if (!t || !o.areas.has(t)) continue;
+      if (e.kind === 'concentrator.power-off') this.area(t).concentratorOff = e.ts;
+      if (e.kind === 'meter.power-off') this.area(t).off.set(e.device, e.ts);
+    }
+    // Every station area not yet restored is still dark; evidence lists are cut short, so do not
+    // rely on them to know which areas reported.
+    for (const t of o.areas) {
+      if (o.restored.has(t)) continue;
+      const a = this.area(t);
+      if (copy.parentId === null) this.coveredBy.set(t, copy.id);
+      if (!a.out) this.markOut(a, copy.startedAt, now);
+      o.reported.add(t);
+    }
   }
 
   private addEvidence(dto: OutageDto, e: OutageEvidence): void {
-    // Keep the first evidence (why it opened) and the newest; drop the middle when too long.
-    if (dto.evidence.length >= this.o.maxEvidence) dto.evidence.splice(Math.floor(this.o.maxEvidence / 2), 1);
+    // Keep the first evidence (why it opened) and the newest; drop from the middle when too long.
+    if (dto.evidence.length >= this.o.maxEvidence) dto.evidence.splice(Math.floor(this.o.maxEvidence / 3), 1);
     dto.evidence.push(e);
   }
 
-  private touch(dto: OutageDto): void {
-    this.changed.set(dto.id, { ...dto, transformers: [...dto.transformers], evidence: [...dto.evidence] });
+  private touch(o: OpenOutage): void {
+    this.changed.set(o.dto.id, snapshotOf(o.dto));
   }
+}
+
+function snapshotOf(dto: OutageDto): OutageDto {
+  return { ...dto, transformers: [...dto.transformers], evidence: [...dto.evidence], steps: dto.steps.map((s) => ({ ...s })), restored: [...dto.restored] };
 }

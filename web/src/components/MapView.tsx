@@ -248,7 +248,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       if (rings) {
         rings.clearLayers();
         for (const o of outages.values()) {
-          if (!isActive(o.status) || !Number.isFinite(o.lat) || !Number.isFinite(o.lon)) continue;
+          if (!isActive(o) || o.parentId || !Number.isFinite(o.lat) || !Number.isFinite(o.lon)) continue;
           rings.addLayer(
             L.circleMarker([o.lat, o.lon], {
               radius: rem * 0.95,

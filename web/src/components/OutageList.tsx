@@ -30,8 +30,8 @@ function badgeClass(status: OutageStatus): 'alarm' | 'alarm-known' | 'warn' | 'e
 }
 
 /** Row marker follows the map: red inside an active outage, amber for momentary. */
-function rowClass(status: OutageStatus): 'alarm' | 'warn' | 'ended' {
-  return isActive(status) ? 'alarm' : status === 'momentary' ? 'warn' : 'ended';
+function rowClass(o: OutageDto): 'alarm' | 'warn' | 'ended' {
+  return isActive(o) ? 'alarm' : o.status === 'momentary' ? 'warn' : 'ended';
 }
 
 export interface OutageListProps {
@@ -55,8 +55,8 @@ export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
     return () => ro.disconnect();
   }, []);
 
-  const sorted = useMemo(() => sortOutages(outages.values()), [outages]);
-  const activeCount = useMemo(() => sorted.filter((o) => isActive(o.status)).length, [sorted]);
+  const sorted = useMemo(() => sortOutages([...outages.values()].filter((o) => !o.parentId)), [outages]);
+  const activeCount = useMemo(() => sorted.filter((o) => isActive(o)).length, [sorted]);
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
   const timeFmt = useMemo(
     () => new Intl.DateTimeFormat(numberLocale(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
@@ -86,7 +86,7 @@ export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
           const end = o.restoredAt ?? nowServer;
           const areas = o.transformers.length;
           return (
-            <div key={o.id} className={`outage-row sev-${rowClass(o.status)}`} data-testid="outage-row" data-outage-device={o.device} data-outage-status={o.status}>
+            <div key={o.id} className={`outage-row sev-${rowClass(o)}`} data-testid="outage-row" data-outage-device={o.device} data-outage-status={o.status}>
               <span className="dev">
                 <span className="dev-id">{o.device}</span>
                 <span className="dev-sub">
