@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'web/src/**/*.test.ts'],
+    // The real-data import tests read ../shared/data, which lives beside the clone in CI only.
+    exclude: ['**/node_modules/**', '**/*.data.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,

@@ -8,7 +8,7 @@ for (const key of ['GW_TEST_DATABASE_URL', 'GW_TEST_MQTT_URL']) {
 
 export default defineConfig({
   test: {
-    include: ['server/test/**/*.test.ts'],
+    include: ['server/test/**/*.test.ts', 'simulator/test/data/**/*.data.test.ts'],
     exclude: ['server/test/engine.test.ts', 'server/test/ingest.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,20 +1,40 @@
 // The MQTT edge: asks the world for what is due on the simulated clock and publishes it at QoS 1.
-// It only schedules; everything it sends was decided by the pure core. Messages wait in a bounded
-// queue while the broker is away (mqtt.js reconnects by itself); when full, the oldest are
-// dropped, as a concentrator with a full buffer would.
+// It only schedules; everything it sends was decided by the pure core (or, with `--rate`, by the
+// load filler). It subscribes to GridWatch's outgoing notices and hands them to the core, so a
+// notice changes what the notified customers do. Messages wait in a bounded queue while the
+// broker is away (mqtt.js reconnects by itself); when full, the oldest are dropped, as a
+// concentrator with a full buffer would.
 import mqtt from 'mqtt';
+import { NoticeMessage, validator } from '@gridwatch/shared';
 import type { Clock } from './clock.ts';
-import type { OutMessage, World } from './world.ts';
+import type { LoadSource } from './loadgen.ts';
+import type { TruthRecord } from './truth.ts';
+import type { OutMessage, Step } from './world.ts';
+
+/** What the edge needs from a simulation (a replay has no notices and no truth). */
+export interface Source {
+  advance(untilSimMs: number): Step;
+  notify?(notice: NoticeMessage, atSimMs: number): void;
+  readonly off?: ReadonlySet<string>;
+  readonly contacts?: number;
+}
 
 export interface PublisherOptions {
   url: string;
   clientId: string;
   username?: string;
   password?: string;
-  world: World;
+  world: Source;
   clock: Clock;
   /** Stop by itself once the clock passes this simulated instant. */
   endSimMs?: number;
+  /** Subscribe to `<prefix>/notify/#` and pass notices to the world. */
+  noticePrefix?: string;
+  /** Called with every message as it is queued for publishing (for `--record`). */
+  onMessages?: (messages: readonly OutMessage[]) => void;
+  onTruth?: (records: readonly TruthRecord[]) => void;
+  /** Load-test mode: top up with filler reading batches to this many messages per second. */
+  rate?: { target: number; source: LoadSource };
   maxQueue?: number;
   /** Unacknowledged publishes allowed at once. */
   window?: number;
@@ -31,6 +51,9 @@ export interface PublisherStats {
   queued: number;
   inflight: number;
   connected: boolean;
+  notices: number;
+  /** Average acknowledged messages per second since the start. */
+  rate: number;
 }
 
 export interface Publisher {
@@ -41,12 +64,15 @@ export interface Publisher {
   readonly done: Promise<PublisherStats>;
 }
 
+const noticeCheck = validator(NoticeMessage);
+
 export function startPublisher(o: PublisherOptions): Publisher {
   const { world, clock } = o;
   const endSimMs = o.endSimMs ?? Infinity;
   const maxQueue = o.maxQueue ?? 200_000;
   const window = o.window ?? 500;
   const log = o.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const startedAt = Date.now();
 
   const client = mqtt.connect(o.url, {
     clientId: o.clientId,
@@ -61,7 +87,10 @@ export function startPublisher(o: PublisherOptions): Publisher {
   let inflight = 0;
   let sent = 0;
   let dropped = 0;
+  let notices = 0;
+  let filled = 0;
   let lastError = '';
+  const badNotices = new Set<string>();
   let stopping: Promise<PublisherStats> | null = null;
 
   const stats = (): PublisherStats => ({
@@ -70,6 +99,8 @@ export function startPublisher(o: PublisherOptions): Publisher {
     queued: queue.length - head,
     inflight,
     connected: client.connected,
+    notices,
+    rate: (sent * 1000) / Math.max(1, Date.now() - startedAt),
   });
 
   const pump = () => {
@@ -89,24 +120,66 @@ export function startPublisher(o: PublisherOptions): Publisher {
     }
   };
 
+  const enqueue = (messages: readonly OutMessage[]) => {
+    if (messages.length === 0) return;
+    o.onMessages?.(messages);
+    for (const m of messages) {
+      queue.push(m);
+      if (queue.length - head > maxQueue) {
+        head++;
+        dropped++;
+      }
+    }
+  };
+
+  const noticeTopic = o.noticePrefix === undefined ? null : `${o.noticePrefix}/notify/#`;
   client.on('connect', () => {
     log(`[sim] connected to ${redact(o.url)} as ${o.clientId}`);
     lastError = '';
+    if (noticeTopic && world.notify) client.subscribe(noticeTopic, { qos: 1 });
     pump();
   });
   client.on('error', (err) => {
     // Reconnect attempts repeat the same error; say it once.
     if (err.message !== lastError) log(`[sim] mqtt: ${(lastError = err.message)}`);
   });
+  client.on('message', (topic, payload) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const v = noticeCheck.check(body);
+    if (!v.ok) {
+      // GridWatch's notices are its business; say once per kind of problem, never crash.
+      if (!badNotices.has(v.reason) && badNotices.size < 20) {
+        badNotices.add(v.reason);
+        log(`[sim] ignoring notice on ${topic}: ${v.reason}`);
+      }
+      return;
+    }
+    notices++;
+    world.notify?.(v.value, Math.min(clock.now(), endSimMs));
+  });
 
   const tick = () => {
     const now = Math.min(clock.now(), endSimMs);
-    for (const m of world.advance(now)) {
-      queue.push(m);
-      if (queue.length - head > maxQueue) {
-        head++;
-        dropped++;
+    const step = world.advance(now);
+    if (step.truth.length) o.onTruth?.(step.truth);
+    enqueue(step.messages);
+    if (o.rate) {
+      // Top up to the target, but never pile up more than a second of backlog: past that the
+      // broker (or this process) is the limit, and the achieved rate says so.
+      const due = Math.floor((o.rate.target * (Date.now() - startedAt)) / 1000) - filled;
+      const room = Math.max(0, o.rate.target - (queue.length - head + inflight));
+      const n = Math.min(due, room);
+      if (n > 0) {
+        const batch: OutMessage[] = [];
+        for (let i = 0; i < n; i++) batch.push(o.rate.source.next(now));
+        enqueue(batch);
       }
+      if (due > 0) filled += due;
     }
     pump();
     if (now >= endSimMs) void stop();
@@ -115,14 +188,17 @@ export function startPublisher(o: PublisherOptions): Publisher {
   let lastSent = 0;
   let lastAt = Date.now();
   const progress = (final = false) => {
-    const now = Date.now();
-    const rate = ((sent - lastSent) * 1000) / Math.max(1, now - lastAt);
-    [lastSent, lastAt] = [sent, now];
+    const at = Date.now();
+    const rate = ((sent - lastSent) * 1000) / Math.max(1, at - lastAt);
+    [lastSent, lastAt] = [sent, at];
     const s = stats();
     log(
       `[sim] ${new Date(Math.min(clock.now(), endSimMs)).toISOString()} sent ${s.sent} (${rate.toFixed(1)} msg/s) ` +
-        `queued ${s.queued + s.inflight} dropped ${s.dropped} outages ${world.off.size}` +
-        (final ? ' [stopped]' : s.connected ? '' : ' [disconnected]'),
+        `queued ${s.queued + s.inflight} dropped ${s.dropped}` +
+        (world.off ? ` dark ${world.off.size}` : '') +
+        (world.contacts !== undefined ? ` contacts ${world.contacts}` : '') +
+        (s.notices ? ` notices ${s.notices}` : '') +
+        (final ? ` [stopped] average ${s.rate.toFixed(1)} msg/s${o.rate ? ` (target ${o.rate.target})` : ''}` : s.connected ? '' : ' [disconnected]'),
     );
   };
 

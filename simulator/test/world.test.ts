@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createRng,
-  EVENT_CODE,
-  generateNetwork,
-  indexNetwork,
-  MeterEventsMessage,
-  parseTopic,
-  ReadingsMessage,
-  toEpochMs,
-  validator,
-  type MeterEvent,
-} from '@gridwatch/shared';
+import { createRng, EVENT_CODE, parseTopic, toEpochMs, type ReadingsMessage } from '@gridwatch/shared';
 import { createClock } from '../src/clock.ts';
 import { loadKw } from '../src/load.ts';
 import { SCENARIOS } from '../src/scenarios.ts';
-import { createSimulation, type SimulationOptions } from '../src/simulation.ts';
-import { createWorld, type Action, type OutMessage } from '../src/world.ts';
-
-const network = generateNetwork();
-const net = indexNetwork(network);
-const START = Date.parse('2025-06-01T00:00:00Z');
-const MIN = 60_000;
-
-const simulate = (o: Partial<SimulationOptions>, ms: number) =>
-  createSimulation({ network, scenario: 'demo', seed: 1, startSimMs: START, readingIntervalS: 60, ...o }).advance(START + ms);
-
-const eventsOf = (m: OutMessage): MeterEvent[] => {
-  const p = m.payload as MeterEventsMessage;
-  return 'events' in p ? p.events : [p];
-};
-const isEvents = (m: OutMessage) => m.topic.endsWith('/events');
-const isReadings = (m: OutMessage) => m.topic.endsWith('/readings');
+import { createSimulation } from '../src/simulation.ts';
+import { createTopology } from '../src/topology.ts';
+import { truthOf } from '../src/truth.ts';
+import { createWorld, QUIET_FIELD, resolveField, type Action, type OutMessage } from '../src/world.ts';
+import { contractProblem, eventsOf, isEvents, isReadings, MIN, net, network, simulate, START } from './helpers.ts';
 
 /** Many one-area outages, spaced so they never overlap. */
 function manyOutages(count: number, durationMs: number): Action[] {
@@ -47,46 +24,50 @@ function manyOutages(count: number, durationMs: number): Action[] {
 
 describe('world', () => {
   it('is deterministic for a seed, however time is sliced', () => {
-    const whole = simulate({ seed: 7 }, 30 * MIN);
-    expect(simulate({ seed: 7 }, 30 * MIN)).toEqual(whole);
+    const o = { scenario: 'storm', seed: 7, faults: 12, field: { readingIntervalS: 300 } };
+    const whole = simulate(o, 90 * MIN);
+    expect(simulate(o, 90 * MIN)).toEqual(whole);
+    expect(whole.truth.filter((r) => r.type === 'contact').length).toBeGreaterThan(10);
 
-    const world = createSimulation({ network, scenario: 'demo', seed: 7, startSimMs: START, readingIntervalS: 60 });
+    const sim = createSimulation({ network, startSimMs: START, ...o });
     const sliced: OutMessage[] = [];
+    const truth = [];
     const steps = createRng(99);
-    for (let t = START; t < START + 30 * MIN; ) {
-      t = Math.min(START + 30 * MIN, t + steps.int(1, 40_000));
-      sliced.push(...world.advance(t));
+    for (let t = START; t < START + 90 * MIN; ) {
+      t = Math.min(START + 90 * MIN, t + steps.int(1, 40_000));
+      const step = sim.advance(t);
+      sliced.push(...step.messages);
+      truth.push(...step.truth);
     }
-    expect(sliced).toEqual(whole);
+    expect(sliced).toEqual(whole.messages);
+    expect(truth).toEqual(whole.truth);
 
-    expect(JSON.stringify(simulate({ seed: 8 }, 30 * MIN))).not.toEqual(JSON.stringify(whole));
+    expect(JSON.stringify(simulate({ ...o, seed: 8 }, 90 * MIN))).not.toEqual(JSON.stringify(whole));
   });
 
-  it('publishes only contract-valid messages, in time order, never stamped in the future', () => {
-    const checks = { readings: validator(ReadingsMessage), 'meter-events': validator(MeterEventsMessage) };
-    const messages = simulate({ seed: 3 }, 60 * MIN);
-    expect(messages.filter(isEvents).length).toBeGreaterThan(100);
-    let last = -Infinity;
-    for (const m of messages) {
-      expect(m.atSimMs).toBeGreaterThanOrEqual(last);
-      last = m.atSimMs;
-      const topic = parseTopic(m.topic);
-      expect(topic?.kind === 'readings' || topic?.kind === 'meter-events', m.topic).toBe(true);
-      const tf = net.transformer.get(topic!.scope!)!;
-      expect(tf).toBeDefined();
-      const result = checks[topic!.kind as 'readings' | 'meter-events'].check(m.payload);
-      expect(result.ok ? 'ok' : result.reason).toBe('ok');
-      const stamps =
-        topic!.kind === 'readings' ? [(m.payload as ReadingsMessage).ts] : eventsOf(m).map((e) => e.ts);
-      for (const ts of stamps) {
-        expect(typeof ts === 'string' && ts.endsWith('Z')).toBe(true);
-        expect(toEpochMs(ts)).toBeLessThanOrEqual(m.atSimMs);
-      }
-      if (topic!.kind === 'meter-events') {
-        for (const e of eventsOf(m)) {
-          const own = e.device === tf.concentrator || net.meter.get(e.device)?.transformer === tf.id;
-          expect(own, `${e.device} on ${m.topic}`).toBe(true);
+  it('publishes only contract-valid messages, in delivery order, stamped no later than sent unless the clock is skewed', () => {
+    for (const scenario of Object.keys(SCENARIOS)) {
+      const o = { scenario, seed: 3, spanS: 3 * 3600, outageS: 1800, faults: 15, leadS: 600, field: { readingIntervalS: 900 } };
+      const { messages, truth } = simulate(o, 3 * 60 * MIN);
+      expect(messages.length, scenario).toBeGreaterThan(500);
+      const skewed = new Set(truthOf(truth, 'clock-skew').map((r) => r.device));
+      let last = -Infinity;
+      for (const m of messages) {
+        expect(m.atSimMs).toBeGreaterThanOrEqual(last);
+        last = m.atSimMs;
+        expect(contractProblem(m)).toBe('ok');
+        const topic = parseTopic(m.topic)!;
+        if (topic.kind === 'readings' || topic.kind === 'meter-events') {
+          const tf = net.transformer.get(topic.scope!)!;
+          expect(tf).toBeDefined();
+          const stamps = topic.kind === 'readings' ? [{ device: tf.concentrator, ts: (m.payload as ReadingsMessage).ts }] : eventsOf(m);
+          for (const { device, ts } of stamps) {
+            expect(typeof ts === 'string' && ts.endsWith('Z')).toBe(true);
+            if (!skewed.has(device)) expect(toEpochMs(ts)).toBeLessThanOrEqual(m.atSimMs);
+            if (topic.kind === 'meter-events') expect(device === tf.concentrator || net.meter.get(device)?.transformer === tf.id, `${device} on ${m.topic}`).toBe(true);
+          }
         }
+        if (topic.kind === 'faults') expect(net.device.get((m.payload as { device: string }).device)?.feeder).toBe(topic.scope);
       }
     }
   });
@@ -94,8 +75,8 @@ describe('world', () => {
   it('delivers last gasps for about the configured share of meters, with the configured delay', () => {
     for (const lastGaspFraction of [0.6, 0.3]) {
       const actions = manyOutages(300, 5 * MIN);
-      const world = createWorld({ network: net, rng: createRng(5), startSimMs: START, actions, lastGaspFraction });
-      const messages = world.advance(START + 301 * 10 * MIN);
+      const world = createWorld({ network: net, rng: createRng(5), startSimMs: START, actions, field: { ...QUIET_FIELD, lastGaspFraction } });
+      const { messages } = world.advance(START + 301 * 10 * MIN);
       const gasps = new Map<string, { at: number; ts: number }>();
       for (const m of messages.filter(isEvents)) {
         for (const e of eventsOf(m)) {
@@ -119,7 +100,8 @@ describe('world', () => {
     const dcu = net.transformer.get(transformer)!.concentrator;
     const loss = START + 20_000;
     const restore = loss + 90_000;
-    const messages = simulate({ scenario: 'station-area-outage', transformer, outageS: 90, duplicateRate: 0 }, 10 * MIN);
+    const quiet = { readingIntervalS: 60, ...QUIET_FIELD };
+    const { messages } = simulate({ scenario: 'station-area-outage', transformer, outageS: 90, field: quiet }, 10 * MIN);
     const dcuEvents = messages.flatMap((m) => eventsOf(m).filter((e) => e.device === dcu).map((e) => ({ at: m.atSimMs, ...e })));
     expect(dcuEvents.map((e) => e.code)).toEqual([EVENT_CODE.powerOff, EVENT_CODE.powerRestored]);
     const [offEvent, onEvent] = dcuEvents;
@@ -130,7 +112,7 @@ describe('world', () => {
     expect(onEvent!.at - restore).toBeLessThanOrEqual(5_000);
 
     // A blink shorter than the confirmation delay never reaches the concentrator's report.
-    const blink = simulate({ scenario: 'station-area-outage', transformer, outageS: 10 }, 5 * MIN);
+    const blink = simulate({ scenario: 'station-area-outage', transformer, outageS: 10, field: quiet }, 5 * MIN).messages;
     expect(blink.filter(isEvents).flatMap(eventsOf).some((e) => e.device === dcu)).toBe(false);
     expect(blink.filter(isEvents).flatMap(eventsOf).some((e) => e.code === EVENT_CODE.lastGasp)).toBe(true);
   });
@@ -139,7 +121,7 @@ describe('world', () => {
     const transformer = 'T000012';
     const loss = START + 20_000;
     const restore = loss + 5 * MIN;
-    const messages = simulate({ scenario: 'station-area-outage', transformer, outageS: 300, readingIntervalS: 10 }, 10 * MIN);
+    const { messages } = simulate({ scenario: 'station-area-outage', transformer, outageS: 300, field: { readingIntervalS: 10, ...QUIET_FIELD } }, 10 * MIN);
     const topic = `gw/v1/ami/${transformer}/readings`;
     const own = messages.filter((m) => m.topic === topic);
     expect(own.some((m) => m.atSimMs > loss && m.atSimMs < restore)).toBe(false);
@@ -151,10 +133,10 @@ describe('world', () => {
   });
 
   it('shapes readings by customer type and time of day, with voltage near 220 V', () => {
-    const messages = simulate({ scenario: 'steady', readingIntervalS: 900, duplicateRate: 0 }, 24 * 60 * MIN);
+    const { messages } = simulate({ scenario: 'steady', field: { readingIntervalS: 900, ...QUIET_FIELD } }, 24 * 60 * MIN);
     const byHour = new Map<string, { sum: number; n: number }>();
     let [vMin, vMax] = [Infinity, -Infinity];
-    for (const m of messages) {
+    for (const m of messages.filter(isReadings)) {
       const { ts, readings } = m.payload as ReadingsMessage;
       const hour = (new Date(toEpochMs(ts)).getUTCHours() + 8) % 24; // the demo network is in UTC+8
       for (const r of readings) {
@@ -173,31 +155,73 @@ describe('world', () => {
     expect(vMax).toBeLessThan(235);
   });
 
-  it('duplicates about the configured share of messages', () => {
-    for (const duplicateRate of [0.02, 0.1]) {
-      const messages = simulate({ scenario: 'steady', readingIntervalS: 10, duplicateRate }, 30 * MIN);
+  it('duplicates about the configured share of messages and delivers a share late, out of order', () => {
+    for (const rate of [0.02, 0.1]) {
+      const { messages } = simulate({ scenario: 'steady', field: { ...QUIET_FIELD, readingIntervalS: 10, duplicateRate: rate, lateRate: rate } }, 30 * MIN);
       const seen = new Set<unknown>();
       let duplicates = 0;
       for (const m of messages) {
         if (seen.has(m.payload)) duplicates++;
         seen.add(m.payload);
       }
-      const rate = duplicates / seen.size;
       expect(seen.size).toBeGreaterThan(10_000);
-      expect(rate).toBeGreaterThan(duplicateRate * 0.7);
-      expect(rate).toBeLessThan(duplicateRate * 1.3);
+      expect(duplicates / seen.size).toBeGreaterThan(rate * 0.7);
+      expect(duplicates / seen.size).toBeLessThan(rate * 1.3);
+      // Readings leave at interval end + phase (< 10 s here); late ones are held up to 2 min.
+      const lateShare = messages.filter((m) => m.atSimMs - toEpochMs((m.payload as ReadingsMessage).ts) > 10_000).length / messages.length;
+      expect(lateShare).toBeGreaterThan(rate * 0.7);
+      expect(lateShare).toBeLessThan(rate * 1.3);
+      // Late means overtaken: some batches arrive after batches stamped later.
+      let overtaken = 0;
+      let newest = -Infinity;
+      for (const m of messages) {
+        const ts = toEpochMs((m.payload as ReadingsMessage).ts);
+        if (ts < newest - 10_000) overtaken++;
+        newest = Math.max(newest, ts);
+      }
+      expect(overtaken).toBeGreaterThan(0);
     }
+  });
+
+  it('skews the clocks of a share of devices by a constant offset', () => {
+    const field = { ...QUIET_FIELD, readingIntervalS: 60, skewedConcentratorShare: 0.2, skewedMeterShare: 0.05, skewMaxS: 180 };
+    const { messages, truth } = simulate({ scenario: 'storm', faults: 10, seed: 4, field }, 3 * 60 * MIN);
+    const skews = new Map(truthOf(truth, 'clock-skew').map((r) => [r.device, r.offsetS * 1000]));
+    const dcus = [...skews.keys()].filter((d) => d.startsWith('DCU')).length;
+    expect(dcus / network.transformers.length).toBeGreaterThan(0.1);
+    expect(dcus / network.transformers.length).toBeLessThan(0.3);
+    for (const offset of skews.values()) expect(Math.abs(offset) >= 5_000 && Math.abs(offset) <= 180_000).toBe(true);
+    // Readings are stamped at interval ends: their clock shows the interval end plus the offset.
+    let checked = 0;
+    for (const m of messages.filter(isReadings)) {
+      const dcu = net.transformer.get(parseTopic(m.topic)!.scope!)!.concentrator;
+      const ts = toEpochMs((m.payload as ReadingsMessage).ts);
+      const offset = skews.get(dcu) ?? 0;
+      expect(((ts - offset) % 60_000 + 60_000) % 60_000).toBe(0);
+      if (offset) checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('rejects unknown or out-of-range field parameters', () => {
+    expect(() => resolveField({ lateRate: 2 })).toThrow(/lateRate/);
+    expect(() => resolveField({ nope: 1 } as never)).toThrow(/unknown field parameter "nope"/);
+    expect(() => resolveField({ recloseIntervalsS: [2, -1] })).toThrow(/recloseIntervalsS/);
+    expect(resolveField({ recloseIntervalsS: [] }).recloseIntervalsS).toEqual([]);
   });
 });
 
 describe('scenarios', () => {
+  const ctx = (seed: number) => ({ net, topo: createTopology(net), rng: createRng(seed), startSimMs: START, idPrefix: 't-' });
+
   it('demo darkens one station area about every 2 minutes for 45-120 s', () => {
-    const actions = SCENARIOS.demo!.actions({ net, rng: createRng(1), startSimMs: START });
+    const actions = SCENARIOS.demo!.actions(ctx(1));
     const offs = new Map<string, number>();
     const durations: number[] = [];
     let last = -Infinity;
     for (const a of actions) {
       if (a.atSimMs > START + 120 * MIN) break;
+      if (a.kind !== 'power-off' && a.kind !== 'power-on') throw new Error(a.kind);
       expect(a.atSimMs).toBeGreaterThanOrEqual(last);
       last = a.atSimMs;
       const id = a.transformers[0]!;
@@ -215,8 +239,19 @@ describe('scenarios', () => {
     expect(Math.max(...durations)).toBeLessThanOrEqual(120_000);
   });
 
-  it('rejects an unknown station area', () => {
+  it('every finite scenario emits its actions in time order', () => {
+    for (const [name, scenario] of Object.entries(SCENARIOS)) {
+      if (name === 'demo') continue;
+      const actions = [...scenario.actions({ ...ctx(2), spanS: 86_400 })];
+      expect(actions.map((a) => a.atSimMs), name).toEqual(actions.map((a) => a.atSimMs).sort((a, b) => a - b));
+      expect(scenario.summary.length, name).toBeGreaterThan(10);
+    }
+  });
+
+  it('rejects unknown ids and scenarios', () => {
     expect(() => simulate({ scenario: 'station-area-outage', transformer: 'NOPE' }, MIN)).toThrow(/unknown transformer/);
+    expect(() => simulate({ scenario: 'feeder-lockout', device: 'NOPE' }, MIN)).toThrow(/unknown device/);
+    expect(() => simulate({ scenario: 'customer-side', customer: 'NOPE' }, MIN)).toThrow(/unknown customer/);
     expect(() => simulate({ scenario: 'nope' }, MIN)).toThrow(/unknown scenario/);
   });
 });
