@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // and aedes). The real-server and browser suites have their own configs, run by .ci/run.
 export default defineConfig({
   test: {
-    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'web/src/**/*.test.ts'],
+    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'web/src/**/*.test.ts', 'eval/test/**/*.test.ts'],
     // The real-data import tests read ../shared/data, which lives beside the clone in CI only.
     exclude: ['**/node_modules/**', '**/*.data.test.ts'],
     testTimeout: 60_000,

@@ -142,11 +142,9 @@ export class Core {
     });
     for (const w of planned) this.engine.setPlanned(w);
     for (const h of history) this.engine.learn(h);
-    // Holds expire and estimates age between messages too.
-    this.tickTimer = setInterval(() => {
-      this.engine.tick();
-      this.engineChanged();
-    }, 250);
+    // Housekeeping (estimates, clean-up) on a slow beat; holds expire on their own timer, set
+    // for the exact instant the engine names, so nothing waits for a polling interval.
+    this.tickTimer = setInterval(() => this.runEngineTick(), 5_000);
     this.tickTimer.unref();
   }
 
@@ -237,6 +235,7 @@ export class Core {
 
   async close(): Promise<void> {
     clearInterval(this.tickTimer);
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     if (this.mqttSource) await this.mqttSource.close().catch(() => {});
     const left = await Promise.all(Object.values(this.writers).map((w) => w.close(15_000)));
     const lost = left.reduce((a, b) => a + b, 0);
@@ -262,6 +261,28 @@ export class Core {
   private engineChanged(): void {
     const changed = this.engine.drainChanges();
     if (changed.length) this.writers.outages.pushMany(changed);
+    this.scheduleDeadline();
+  }
+
+  private runEngineTick(): void {
+    this.engine.tick();
+    this.engineChanged();
+  }
+
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineAt = Infinity;
+
+  private scheduleDeadline(): void {
+    const next = this.engine.nextDeadline();
+    if (next === null || next >= this.deadlineAt) return;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = next;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      this.deadlineAt = Infinity;
+      this.runEngineTick();
+    }, Math.max(0, next - this.o.now()));
+    this.deadlineTimer.unref();
   }
 
   private release(): void {

@@ -149,11 +149,18 @@ describe('distribution automation', () => {
     expect(s.engine.active()).toHaveLength(0);
   });
 
-  it('treats a trip that never recloses as a sustained outage at the device', () => {
+  it('treats a trip that never recloses as sustained when the concentrators below confirm it, momentary when they stay quiet', () => {
     const s = setup();
     s.da('F0101-R1', 'breaker.trip', T0);
+    for (const n of [4, 5, 7, 10]) s.dcu(n, 'power-off', T0); // the lockout message was lost
     s.at(60 * S);
     expect(s.roots()[0]).toMatchObject({ device: 'F0101-R1', status: 'confirmed', startedAt: T0 });
+
+    const quiet = setup();
+    quiet.da('F0101-R1', 'breaker.trip', T0); // the reclose message was lost
+    quiet.at(60 * S);
+    expect(quiet.engine.active()).toHaveLength(0);
+    expect(quiet.engine.current()[0]).toMatchObject({ device: 'F0101-R1', status: 'momentary' });
   });
 });
 
@@ -165,6 +172,8 @@ describe('restoration', () => {
     const root = s.roots()[0]!;
     s.da('F0101-S1', 'switch.open', T0 + 30 * MIN);
     s.da('F0101-R1', 'breaker.reclose', T0 + 35 * MIN);
+    expect(s.engine.active().find((o) => o.id === root.id)!.status).toBe('confirmed'); // a close is trusted once confirmed
+    s.dcu(4, 'power-restored', T0 + 35 * MIN + 3 * S);
     const open = s.engine.active();
     expect(open.find((o) => o.id === root.id)).toMatchObject({ status: 'restoring', steps: [{ at: T0 + 35 * MIN, customers: customersOf(4, 5, 6, 7, 8, 9) }] });
     const child = open.find((o) => o.parentId === root.id)!;
@@ -172,9 +181,32 @@ describe('restoration', () => {
     expect(s.engine.customersOut()).toBe(customersOf(10, 11, 12));
 
     s.da('F0101-S1', 'switch.close', T0 + 3 * 60 * MIN);
+    s.dcu(11, 'power-restored', T0 + 3 * 60 * MIN + 2 * S);
     expect(s.engine.active()).toHaveLength(0);
     const done = s.engine.current().find((o) => o.id === root.id)!;
     expect(done).toMatchObject({ status: 'restored', restoredAt: T0 + 3 * 60 * MIN });
+  });
+
+  it('does not trust a close onto a fault: what protection dropped again stays dark', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'breaker.lockout', T0 + 10 * S);
+    const root = s.roots()[0]!;
+    s.da('F0101-S1', 'switch.open', T0 + 30 * MIN);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 35 * MIN);
+    s.dcu(4, 'power-restored', T0 + 35 * MIN + 3 * S);
+    s.da('F0101-S1', 'switch.close', T0 + 40 * MIN); // the wrong step: the fault is still there
+    s.da('F0101-R1', 'breaker.trip', T0 + 40 * MIN + 100);
+    s.da('F0101-R1', 'breaker.lockout', T0 + 40 * MIN + 200);
+    s.dcu(4, 'power-off', T0 + 40 * MIN + 100);
+    s.at(60 * MIN);
+    const roots = s.roots();
+    expect(roots.map((o) => o.id)).toContain(root.id);
+    const repeat = roots.find((o) => o.id !== root.id)!;
+    // The new outage takes only what had been restored; what S1 feeds never got power back.
+    expect(repeat).toMatchObject({ device: 'F0101-R1', status: 'confirmed', startedAt: T0 + 40 * MIN + 100 });
+    expect(repeat.transformers).toEqual([T(4), T(5), T(6), T(7), T(8), T(9)]);
+    expect(s.engine.active().find((o) => o.parentId === root.id)).toMatchObject({ device: 'F0101-S1' });
   });
 
   it('restores a station area on its concentrator, on all reporting meters, or on fresh readings', () => {
@@ -226,21 +258,28 @@ describe('planned and customer-side', () => {
     const [o] = s.roots();
     expect(o).toMatchObject({ status: 'planned', device: 'F0101-S1', etr: T0 + 4 * 60 * MIN });
     s.da('F0101-S1', 'switch.close', T0 + 3 * 60 * MIN);
+    s.dcu(10, 'power-restored', T0 + 3 * 60 * MIN + S);
     expect(s.engine.current()[0]).toMatchObject({ status: 'planned', restoredAt: T0 + 3 * 60 * MIN });
   });
 
-  it('calls one meter off in a live station area customer-side, after its hold, and closes it on restore', () => {
+  it('calls one meter off customer-side once its station area delivers readings without it, and closes it on restore', () => {
     const s = setup();
-    const meter = metersOf(2)[0]!;
-    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
-    s.at(60 * S);
-    expect(s.engine.active()).toHaveLength(0);
-    s.at(3 * MIN);
+    const [meter, ...others] = metersOf(2);
+    s.engine.apply({ device: meter!, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    s.at(10 * MIN);
+    expect(s.engine.active()).toHaveLength(0); // one last gasp alone proves nothing yet
+    s.engine.readings(T(2), T0 + 15 * MIN, 15 * MIN, others);
     const [o] = s.engine.active();
-    expect(o).toMatchObject({ status: 'customer-side', level: 'meter', device: meter, transformers: [], customers: 1 });
+    expect(o).toMatchObject({ status: 'customer-side', level: 'meter', device: meter, transformers: [], customers: 1, startedAt: T0 });
     expect(s.engine.customersOut()).toBe(1);
-    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-restored', ts: T0 + 50 * MIN });
+    s.engine.apply({ device: meter!, transformer: T(2), concentrator: false, kind: 'power-restored', ts: T0 + 50 * MIN });
     expect(s.engine.current()[0]).toMatchObject({ status: 'customer-side', restoredAt: T0 + 50 * MIN });
+
+    // A meter that is read again was only blinking.
+    const blink = setup();
+    blink.engine.apply({ device: meter!, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    blink.engine.readings(T(2), T0 + 15 * MIN, 15 * MIN, [meter!, ...others]);
+    expect(blink.engine.active()).toHaveLength(0);
   });
 
   it('ignores a flapping meter', () => {

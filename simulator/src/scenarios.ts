@@ -146,7 +146,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   },
 
   demo: {
-    summary: 'readings, and every ~2 min one random station area is dark for 45-120 s',
+    summary: 'readings, and every ~2 min one random station area is dark for 1-8 min (some momentary, most sustained)',
     *actions({ net, rng, startSimMs }) {
       const ids = net.network.transformers.map((t) => t.id);
       const restores: Action[] = [];
@@ -158,7 +158,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
         if (candidates.length === 0) continue;
         const id = rng.pick(candidates);
         yield { kind: 'power-off', atSimMs: at, transformers: [id] };
-        restores.push({ kind: 'power-on', atSimMs: at + rng.int(45, 120) * S, transformers: [id] });
+        // Long enough to be seen on the wall as a live outage; a few are momentary (< 5 min).
+        restores.push({ kind: 'power-on', atSimMs: at + rng.int(60, 480) * S, transformers: [id] });
         restores.sort((a, b) => a.atSimMs - b.atSimMs);
       }
     },

@@ -214,7 +214,7 @@ describe('world', () => {
 describe('scenarios', () => {
   const ctx = (seed: number) => ({ net, topo: createTopology(net), rng: createRng(seed), startSimMs: START, idPrefix: 't-' });
 
-  it('demo darkens one station area about every 2 minutes for 45-120 s', () => {
+  it('demo darkens one station area about every 2 minutes for 1-8 min', () => {
     const actions = SCENARIOS.demo!.actions(ctx(1));
     const offs = new Map<string, number>();
     const durations: number[] = [];
@@ -235,8 +235,10 @@ describe('scenarios', () => {
     }
     expect(durations.length).toBeGreaterThan(45);
     expect(durations.length).toBeLessThan(75);
-    expect(Math.min(...durations)).toBeGreaterThanOrEqual(45_000);
-    expect(Math.max(...durations)).toBeLessThanOrEqual(120_000);
+    expect(Math.min(...durations)).toBeGreaterThanOrEqual(60_000);
+    expect(Math.max(...durations)).toBeLessThanOrEqual(480_000);
+    // Both momentary (< 5 min) and sustained outages, so the wall shows both.
+    expect(durations.some((d) => d < 300_000) && durations.some((d) => d >= 300_000)).toBe(true);
   });
 
   it('every finite scenario emits its actions in time order', () => {

@@ -9,7 +9,11 @@ import { Type } from '@sinclair/typebox';
 import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, PlannedRow, ReadingRow } from '../db/telemetry.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FaultEvent, PlannedWindow, PowerEvent } from '../outage/engine.ts';
-import type { BatchWriter } from './batchWriter.ts';
+/** Where validated rows go: a BatchWriter in the server, anything with push in a harness. */
+export interface Sink<Row> {
+  push(row: Row): void;
+  pushMany(rows: readonly Row[]): void;
+}
 
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
 const DEAD_LETTER_PAYLOAD_CHARS = 2_048;
@@ -17,12 +21,12 @@ const DEAD_LETTER_PAYLOAD_CHARS = 2_048;
 const noNul = (s: string) => s.replace(/\u0000/g, '\uFFFD');
 
 export interface IngestSinks {
-  readings: BatchWriter<ReadingRow>;
-  meterEvents: BatchWriter<MeterEventRow>;
-  faultEvents: BatchWriter<FaultEventRow>;
-  contacts: BatchWriter<ContactRow>;
-  deadLetters: BatchWriter<DeadLetterRow>;
-  planned: BatchWriter<PlannedRow>;
+  readings: Sink<ReadingRow>;
+  meterEvents: Sink<MeterEventRow>;
+  faultEvents: Sink<FaultEventRow>;
+  contacts: Sink<ContactRow>;
+  deadLetters: Sink<DeadLetterRow>;
+  planned: Sink<PlannedRow>;
 }
 
 export interface IngestOptions {

@@ -56,7 +56,10 @@ export interface EngineOptions {
   minMeters: number;
   /** Evidence is held this long (receipt time) before an outage is predicted from it. */
   holdMs?: number;
-  /** A lone meter off this long while its station area is live is a customer-side outage. */
+  /**
+   * A lone meter off while its station area keeps delivering readings without it is a
+   * customer-side outage; this is how long it must have been off before a batch can say so.
+   */
   customerSideHoldMs?: number;
   /** Share of a device's station areas that must be dark to locate the outage at the device. */
   rollupFraction?: number;
@@ -115,6 +118,14 @@ interface LoneMeter {
 }
 
 const HOUR = 3_600_000;
+/** Evidence this close in time to an outage below is the same event. */
+const RELATED_MS = 90_000;
+/** A DA close with neither confirmation nor contrary evidence is trusted after this long. */
+const CLOSE_CONFIRM_MS = 10 * 60_000;
+/** Clock differences tolerated between protection and the meters below it. */
+const DA_SKEW_MS = 5_000;
+/** Meter last gasps count together only when they are this close in time. */
+const METER_WINDOW_MS = 5 * 60_000;
 
 export class OutageEngine {
   readonly topology: Topology;
@@ -129,6 +140,14 @@ export class OutageEngine {
   private readonly flaps = new Map<string, number[]>();
   private readonly deviceRestoredAt = new Map<string, number>();
   private readonly episodes = new Map<string, Episode>();
+  /** device → device time of its last lockout: recloses and trips of that sequence are history. */
+  private readonly lockouts = new Map<string, number>();
+  /**
+   * Closes reported by DA, not yet trusted: closing onto a fault that is still there makes the
+   * protection upstream operate again, so a close counts once a station area below confirms
+   * power (or after a quiet while), and is dropped if areas below go dark again instead.
+   */
+  private readonly pendingCloses = new Map<string, { ts: number; kind: string; receivedAt: number }>();
   private readonly fci = new Map<string, number>();
   private readonly openSwitches = new Set<string>();
   private readonly planned = new Map<string, PlannedWindow>();
@@ -144,7 +163,7 @@ export class OutageEngine {
     this.topology = options.topology ?? buildTopology(options.index);
     this.o = {
       holdMs: 35_000,
-      customerSideHoldMs: 120_000,
+      customerSideHoldMs: 30_000,
       rollupFraction: 0.5,
       rollupFractionReporting: 0.9,
       daHoldMs: 45_000,
@@ -173,9 +192,15 @@ export class OutageEngine {
    * concentrator sends nothing); this also ends outages whose restore events were lost.
    */
   readings(transformer: string, intervalEnd: number, intervalMs: number, meters: readonly string[] = []): void {
+    const present = new Set(meters);
+    for (const [m, l] of this.lone) {
+      if (l.transformer !== transformer || intervalEnd <= l.ts) continue;
+      this.lone.delete(m);
+      // Its neighbours were read after the loss and it was not: the station area is live and
+      // only this customer is without power.
+      if (!present.has(m) && meters.length > 0 && intervalEnd - l.ts >= 0) this.customerSide(m, l, intervalEnd);
+    }
     for (const m of meters) {
-      const l = this.lone.get(m);
-      if (l && intervalEnd > l.ts) this.lone.delete(m);
       const o = this.open.get(this.meterOutage.get(m) ?? '');
       if (o && intervalEnd > o.dto.startedAt) {
         this.addEvidence(o.dto, { ts: intervalEnd, device: m, kind: 'readings.resumed' });
@@ -186,6 +211,7 @@ export class OutageEngine {
     if (!a || !a.out) return;
     const lastOff = Math.max(a.outSince, ...a.off.values(), a.concentratorOff ?? 0);
     if (intervalEnd <= lastOff) return;
+    this.placeBeforeRestore(a);
     const root = this.rootOf(transformer);
     if (root) this.addEvidence(root.dto, { ts: intervalEnd, device: transformer, kind: 'readings.resumed' });
     this.areaRestored(a, Math.max(lastOff, intervalEnd - intervalMs));
@@ -198,7 +224,11 @@ export class OutageEngine {
     const now = this.o.now();
     switch (ev.kind) {
       case 'breaker.trip': {
-        if (this.outageAt(ev.device)) return; // already open: a repeated report
+        const open = this.outageAt(ev.device);
+        // Already open: a repeated report; but a trip after a partial restoration is a new loss.
+        if (open && open.dto.status !== 'restoring') return;
+        // Delivered after the lockout it led to: part of that sequence.
+        if (ev.ts <= (this.lockouts.get(ev.device) ?? -Infinity) + 1_000) return;
         const ep = this.episodes.get(ev.device);
         if (ep) {
           ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
@@ -208,8 +238,15 @@ export class OutageEngine {
       }
       case 'breaker.reclose': {
         const at = this.outageAt(ev.device);
+        if (at && at.dto.status === 'restoring' && this.episodes.has(ev.device)) {
+          const ep = this.episodes.get(ev.device)!;
+          if (ev.ts >= ep.lastTrip) ep.lastReclose = Math.max(ep.lastReclose ?? 0, ev.ts);
+          break;
+        }
+        // A reclose from before the lockout (delivered late) is not the operator closing it.
+        if (ev.ts <= (this.lockouts.get(ev.device) ?? -Infinity)) break;
         if (at && at.daLocated && ev.ts >= at.dto.startedAt) {
-          this.daClose(ev.device, ev.ts, 'breaker.reclose');
+          this.pendingCloses.set(ev.device, { ts: ev.ts, kind: 'breaker.reclose', receivedAt: now });
           break;
         }
         const ep = this.episodes.get(ev.device);
@@ -222,6 +259,7 @@ export class OutageEngine {
       case 'breaker.lockout': {
         const ep = this.episodes.get(ev.device);
         this.episodes.delete(ev.device);
+        this.lockouts.set(ev.device, Math.max(this.lockouts.get(ev.device) ?? -Infinity, ev.ts));
         this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', note: `${ev.device} locked out: confirmed and located by protection` });
         break;
       }
@@ -245,7 +283,7 @@ export class OutageEngine {
       }
       case 'switch.close':
         this.openSwitches.delete(ev.device);
-        this.daClose(ev.device, ev.ts, 'switch.close');
+        if (this.outageAt(ev.device) ?? this.rootCovering(ev.device)) this.pendingCloses.set(ev.device, { ts: ev.ts, kind: 'switch.close', receivedAt: now });
         break;
     }
     this.predict();
@@ -261,8 +299,13 @@ export class OutageEngine {
   tick(): void {
     const now = this.o.now();
     this.decideEpisodes(now);
+    for (const [device, c] of this.pendingCloses) {
+      if (now - c.receivedAt < CLOSE_CONFIRM_MS) continue;
+      this.pendingCloses.delete(device);
+      this.daClose(device, c.ts, `${c.kind} (unconfirmed for ${CLOSE_CONFIRM_MS / 60_000} min, taken as restored)`);
+    }
     this.predict();
-    this.customerSide(now);
+    for (const [m, l] of this.lone) if (now - l.seenAt > this.o.pendingTtlMs) this.lone.delete(m);
     for (const [t, a] of this.areas) {
       // Keep an area while its last restoration can still make late evidence stale.
       if (!a.out && a.off.size === 0 && a.concentratorOff === null && now - Math.max(a.seenAt, a.lastRestoredAt) > this.o.pendingTtlMs) this.areas.delete(t);
@@ -272,6 +315,26 @@ export class OutageEngine {
       if (dto.restoredAt !== null && now - dto.restoredAt > this.o.recentMs) this.recentlyClosed.delete(id);
     }
     this.refreshEtr(now);
+  }
+
+  /**
+   * The earliest instant at which a hold expires and `tick()` has work to do, or null. The server
+   * sets a timer for it, so nothing waits for a polling interval; the harness ticks exactly then.
+   */
+  nextDeadline(): number | null {
+    let next = Infinity;
+    const now = this.o.now();
+    for (const t of this.queue) {
+      const a = this.areas.get(t);
+      if (!a || !a.out || this.coveredBy.has(t)) continue;
+      // Past-due areas wait for a breaker's episode to be decided (its deadline is below).
+      if (a.seenAt + this.o.holdMs <= now) continue;
+      next = Math.min(next, a.seenAt + this.o.holdMs);
+      break; // the queue is in order of seenAt
+    }
+    for (const ep of this.episodes.values()) next = Math.min(next, ep.receivedAt + this.o.daHoldMs);
+    for (const c of this.pendingCloses.values()) next = Math.min(next, c.receivedAt + CLOSE_CONFIRM_MS);
+    return Number.isFinite(next) ? next : null;
   }
 
   // ── outputs ───────────────────────────────────────────────────────────────────────────────
@@ -327,6 +390,7 @@ export class OutageEngine {
     const a = this.area(ev.transformer);
     if (ev.ts <= a.lastRestoredAt && !a.out) return;
     if (!ev.concentrator && this.flapping(ev.device, ev.ts)) return;
+    this.contradictCloses(ev.transformer, ev.ts);
     const root = this.rootOf(ev.transformer);
     const evidence: OutageEvidence = { ts: ev.ts, device: ev.device, kind: ev.concentrator ? 'concentrator.power-off' : 'meter.power-off' };
     if (ev.concentrator) {
@@ -347,10 +411,14 @@ export class OutageEngine {
       return;
     }
     const size = this.topology.customersOf(ev.transformer);
-    const needed = Math.max(1, Math.min(this.o.minMeters, size));
-    const meters = [...a.off.keys()].filter((m) => !a.restored.has(m)).length;
-    if (ev.concentrator || meters >= needed) {
-      if (!a.out) this.markOut(a, Math.min(ev.ts, ...a.off.values()), now);
+    // One meter alone cannot tell its station area from its own installation: it takes two, or
+    // the concentrator.
+    const needed = Math.max(2, Math.min(this.o.minMeters, size));
+    // Only last gasps close in time to this one describe the same loss; older ones are history.
+    const recent = [...a.off].filter(([m, ts]) => !a.restored.has(m) && ts >= ev.ts - METER_WINDOW_MS && ts <= ev.ts + METER_WINDOW_MS);
+    if (ev.concentrator || recent.length >= needed) {
+      for (const [m, ts] of a.off) if (ts < ev.ts - METER_WINDOW_MS) a.off.delete(m);
+      if (!a.out) this.markOut(a, Math.min(ev.ts, ...recent.map(([, ts]) => ts)), now);
       for (const m of a.off.keys()) this.lone.delete(m);
     } else if (!ev.concentrator) {
       this.lone.set(ev.device, { transformer: ev.transformer, ts: ev.ts, seenAt: now });
@@ -374,6 +442,7 @@ export class OutageEngine {
       return;
     }
     if (ev.ts < a.outSince) return;
+    this.placeBeforeRestore(a);
     const root = this.rootOf(a.id);
     if (root) this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: ev.concentrator ? 'concentrator.power-restored' : 'meter.power-restored' });
     // Any meter with power, or the concentrator itself, means the station area is live.
@@ -397,7 +466,18 @@ export class OutageEngine {
     for (const d of this.topology.path(a.id)) this.outBelow.set(d, (this.outBelow.get(d) ?? 0) + 1);
   }
 
+  /**
+   * A station area whose loss was real (concentrator or enough meters) but is back before its
+   * hold expired still had an outage: place it now, so it is reported (as momentary, mostly).
+   */
+  private placeBeforeRestore(a: AreaState): void {
+    if (!a.out || this.coveredBy.has(a.id) || this.underUndecidedEpisode(a.id)) return;
+    this.place(this.locate(a.id), a.id, this.o.now());
+  }
+
   private areaRestored(a: AreaState, at: number): void {
+    if (!a.out) return;
+    this.confirmCloses(a.id, at);
     if (!a.out) return;
     a.out = false;
     a.lastRestoredAt = Math.max(a.lastRestoredAt, at);
@@ -436,16 +516,32 @@ export class OutageEngine {
 
   /** The highest device whose station areas are dark enough, or null for the station area itself. */
   private locate(t: string): string | null {
+    const since = this.areas.get(t)!.outSince;
     let best: string | null = null;
     for (const d of this.topology.path(t)) {
-      const n = this.topology.transformersBelow(d).length;
-      const out = this.outBelow.get(d) ?? 0;
+      const below = this.topology.transformersBelow(d);
       const kind = this.topology.kind(d);
+      // A fault interrupts at a fuse, recloser or breaker; a switch cannot break fault current,
+      // so an outage is never located at one unless it was reported open (DA).
+      if (kind === 'switch') continue;
       const need = kind === 'breaker' || kind === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction;
-      if (n >= 2 && out >= 2 && out / n >= need) {
+      // A fuse is where protection operates even for a single station area below it.
+      const minimum = kind === 'fuse' ? 1 : 2;
+      if ((this.outBelow.get(d) ?? 0) < minimum) break; // cheap test first
+      // Station areas dark for an older, separate reason neither count nor vote.
+      let n = 0;
+      let dark = 0;
+      for (const x of below) {
+        const root = this.rootOf(x);
+        if (root && Math.abs(root.dto.startedAt - since) > RELATED_MS) continue;
+        n++;
+        if (this.areas.get(x)?.out) dark++;
+      }
+      if (n >= minimum && dark >= minimum && dark / n >= need) {
         // A device feeding exactly the same station areas as the one below it adds nothing:
         // the deeper one is where protection would have operated.
-        if (best === null || n > this.topology.transformersBelow(best).length) best = d;
+        if (best === null || below.length > this.topology.transformersBelow(best).length) best = d;
+        else if (below.length === this.topology.transformersBelow(best).length) continue;
       } else break;
     }
     return best;
@@ -466,7 +562,8 @@ export class OutageEngine {
       return;
     }
     const below = this.topology.transformersBelow(device);
-    const dark = below.filter((x) => this.areas.get(x)?.out);
+    // Areas another outage already holds are not part of this one.
+    const dark = below.filter((x) => this.areas.get(x)?.out && !this.coveredBy.has(x));
     const note = `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction))}%): rolled up to ${device}`;
     const since = Math.min(...dark.map((x) => this.areas.get(x)!.outSince));
     this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', note }, dark);
@@ -478,9 +575,32 @@ export class OutageEngine {
    */
   private openAtDevice(device: string, since: number, now: number, da: boolean, evidence: OutageEvidence, reportedAreas: string[]): OpenOutage {
     const inside = [...this.open.values()].filter((o) => o.dto.parentId === null && this.isInside(o, device));
-    const movable = inside.filter((o) => !o.daLocated || da).sort((x, y) => x.dto.startedAt - y.dto.startedAt);
+    // Outages below that began around the same time are this event seen piecemeal; older ones
+    // are separate interruptions whose customers were already dark, and they stay their own.
+    // Protection gives the exact instant: nothing went dark because of it before it operated.
+    // Judge by the typical evidence time, not the earliest: one skewed clock must not decide.
+    const related = inside.filter((o) => {
+      const t = typicalLoss(o.dto);
+      return da ? t >= since - DA_SKEW_MS && t - since <= RELATED_MS : Math.abs(t - since) <= RELATED_MS;
+    });
+    const independent = inside.filter((o) => !related.includes(o));
+    const movable = related.filter((o) => !o.daLocated || da).sort((x, y) => x.dto.startedAt - y.dto.startedAt);
+    const taken = new Set<string>();
+    for (const o of independent) for (const t of o.areas) if (!o.restored.has(t)) taken.add(t);
+    const below = this.topology.transformersBelow(device).filter((t) => !taken.has(t));
+    const customers = below.reduce((n, t) => n + this.topology.customersOf(t), 0);
+    // Nothing left to interrupt: the event belongs to an outage already located here.
+    const same = independent.find((o) => o.dto.device === device);
+    if (below.length === 0 && same) {
+      if (da && !same.daLocated) {
+        same.daLocated = true;
+        if (same.dto.status === 'probable') same.dto.status = 'confirmed';
+      }
+      this.addEvidence(same.dto, evidence);
+      this.touch(same);
+      return same;
+    }
     let target: OpenOutage;
-    const below = this.topology.transformersBelow(device);
     const d = this.o.index.device.get(device)!;
     if (movable.length) {
       target = movable[0]!;
@@ -488,21 +608,23 @@ export class OutageEngine {
       target.areas = new Set(below);
       target.meter = null;
       Object.assign(target.dto, {
-        level: 'device', device, feeder: d.feeder, transformers: [...below], customers: this.topology.customersBelow(device),
-        startedAt: Math.min(target.dto.startedAt, since), lon: d.lon, lat: d.lat,
+        level: 'device', device, feeder: d.feeder, transformers: [...below], customers,
+        startedAt: da ? since : Math.min(target.dto.startedAt, since), lon: d.lon, lat: d.lat,
       } satisfies Partial<OutageDto>);
       if (target.dto.status === 'customer-side') target.dto.status = 'probable';
     } else {
-      target = this.register(this.newDto('device', device, since, now, da ? 'confirmed' : 'probable'), below, da, null);
+      const dto = this.newDto('device', device, since, now, da ? 'confirmed' : 'probable');
+      Object.assign(dto, { transformers: [...below], customers });
+      target = this.register(dto, below, da, null);
     }
     if (da) {
       target.daLocated = true;
       if (target.dto.status === 'probable') target.dto.status = 'confirmed';
     }
     for (const t of below) this.coveredBy.set(t, target.dto.id);
-    for (const t of reportedAreas) target.reported.add(t);
+    for (const t of reportedAreas) if (!taken.has(t)) target.reported.add(t);
     for (const t of below) if (this.areas.get(t)?.out) target.reported.add(t);
-    for (const o of inside) {
+    for (const o of related) {
       if (o === target) continue;
       o.dto.parentId = target.dto.id;
       this.addEvidence(o.dto, { ts: now, device, kind: 'nested', note: `inside the outage at ${device}` });
@@ -524,23 +646,19 @@ export class OutageEngine {
 
   // ── customer-side ─────────────────────────────────────────────────────────────────────────
 
-  private customerSide(now: number): void {
-    for (const [meter, l] of this.lone) {
-      if (now - l.seenAt < this.o.customerSideHoldMs) continue;
-      this.lone.delete(meter);
-      const a = this.areas.get(l.transformer);
-      if (a?.out || this.coveredBy.has(l.transformer)) continue;
-      if (this.meterOutage.has(meter)) continue;
-      if ((this.deviceRestoredAt.get(meter) ?? -Infinity) >= l.ts) continue;
-      const c = this.o.index.meter.get(meter)!;
-      const t = this.o.index.transformer.get(l.transformer)!;
-      const dto = this.newDto('meter', meter, l.ts, now, 'customer-side');
-      Object.assign(dto, { feeder: t.feeder, transformers: [], customers: 1, lon: c.lon, lat: c.lat });
-      this.addEvidence(dto, { ts: l.ts, device: meter, kind: 'meter.power-off' });
-      this.addEvidence(dto, { ts: now, device: t.id, kind: 'located', note: `only ${meter} is off; station area ${t.id} stayed live for ${Math.round(this.o.customerSideHoldMs / 1000)} s: customer-side, no grid crew` });
-      const o = this.register(dto, [], false, meter);
-      this.touch(o);
-    }
+  private customerSide(meter: string, l: LoneMeter, readAt: number): void {
+    if (l.ts > readAt - this.o.customerSideHoldMs) return;
+    const a = this.areas.get(l.transformer);
+    if (a?.out || this.coveredBy.has(l.transformer) || this.meterOutage.has(meter)) return;
+    if ((this.deviceRestoredAt.get(meter) ?? -Infinity) >= l.ts) return;
+    const now = this.o.now();
+    const c = this.o.index.meter.get(meter)!;
+    const t = this.o.index.transformer.get(l.transformer)!;
+    const dto = this.newDto('meter', meter, l.ts, now, 'customer-side');
+    Object.assign(dto, { feeder: t.feeder, transformers: [], customers: 1, lon: c.lon, lat: c.lat });
+    this.addEvidence(dto, { ts: l.ts, device: meter, kind: 'meter.power-off' });
+    this.addEvidence(dto, { ts: readAt, device: t.id, kind: 'located', note: `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew` });
+    this.touch(this.register(dto, [], false, meter));
   }
 
   /** A customer-side outage whose station area turns out to be dark was part of the area's outage. */
@@ -563,9 +681,17 @@ export class OutageEngine {
     for (const [device, ep] of this.episodes) {
       if (now - ep.receivedAt < this.o.daHoldMs) continue;
       this.episodes.delete(device);
-      if (ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) this.momentary(device, ep, now);
-      else
-        this.daOpen(device, ep.firstTrip, { ts: ep.lastTrip, device, kind: 'breaker.trip', note: `${device} tripped and did not reclose: confirmed and located by protection` });
+      if (ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) {
+        this.momentary(device, ep, now);
+        continue;
+      }
+      // No reclose and no lockout arrived. A sustained loss shows in the concentrators, which
+      // report about 30 s after it; if they stayed quiet, the closing message was lost.
+      const below = this.topology.transformersBelow(device);
+      const dark = below.filter((t) => this.areas.get(t)?.concentratorOff !== null && this.areas.get(t)?.concentratorOff !== undefined).length;
+      if (dark / Math.max(1, below.length) >= 0.3)
+        this.daOpen(device, ep.firstTrip, { ts: ep.lastTrip, device, kind: 'breaker.trip', note: `${device} tripped and did not reclose; ${dark} of ${below.length} concentrators below confirm: located by protection` });
+      else this.momentary(device, { ...ep, lastReclose: ep.lastTrip }, now);
     }
   }
 
@@ -580,6 +706,9 @@ export class OutageEngine {
       if (a) a.lastRestoredAt = Math.max(a.lastRestoredAt, ep.lastReclose!);
       else this.area(t).lastRestoredAt = ep.lastReclose!;
     }
+    for (const [m, l] of this.lone) {
+      if (l.ts >= from && l.ts <= to && this.topology.covers(device, l.transformer)) this.lone.delete(m);
+    }
     const dto = this.newDto('device', device, ep.firstTrip, now, 'momentary');
     dto.restoredAt = ep.lastReclose;
     dto.etr = null;
@@ -592,11 +721,45 @@ export class OutageEngine {
   private daOpen(device: string, since: number, evidence: OutageEvidence, reported: string[] = []): void {
     const now = this.o.now();
     const below = this.topology.transformersBelow(device);
+    // Station areas already dark before protection operated lost power for another reason:
+    // place them on their own now, before the device's outage takes the rest.
+    for (const t of below) {
+      const a = this.areas.get(t);
+      if (a?.out && !this.coveredBy.has(t) && a.outSince < since - DA_SKEW_MS) this.place(this.locate(t), t, now);
+    }
     for (const t of below) {
       const a = this.area(t);
       if (!a.out) this.markOut(a, since, now);
     }
     this.openAtDevice(device, since, now, true, evidence, reported);
+  }
+
+  /** A station area below a pending close got power back: the close worked. */
+  private confirmCloses(t: string, at: number): void {
+    if (this.pendingCloses.size === 0) return;
+    for (const [device, c] of this.pendingCloses) {
+      if (at < c.ts - DA_SKEW_MS || !this.topology.covers(device, t)) continue;
+      const isolated = [...this.openSwitches].some((sw) => this.topology.isAtOrAbove(device, sw) && this.topology.covers(sw, t));
+      if (isolated) continue;
+      this.pendingCloses.delete(device);
+      this.daClose(device, c.ts, `${c.kind}, confirmed by ${t}`);
+    }
+  }
+
+  /** Areas under the protection upstream of a pending close went dark after it: it closed onto a fault. */
+  private contradictCloses(t: string, ts: number): void {
+    if (this.pendingCloses.size === 0) return;
+    for (const [device, c] of this.pendingCloses) {
+      if (ts < c.ts - DA_SKEW_MS) continue;
+      const guard = this.protectionAbove(device);
+      if (guard && this.topology.covers(guard, t)) this.pendingCloses.delete(device);
+    }
+  }
+
+  /** The nearest fuse, recloser or breaker at or above a device. */
+  private protectionAbove(device: string): string | null {
+    for (let d: string | null = device; d; d = this.topology.parent(d)) if (this.topology.kind(d) !== 'switch') return d;
+    return null;
   }
 
   private daClose(device: string, ts: number, kind: string): void {
@@ -890,6 +1053,12 @@ export class OutageEngine {
   private touch(o: OpenOutage): void {
     this.changed.set(o.dto.id, snapshotOf(o.dto));
   }
+}
+
+/** Median instant of an outage's power-off evidence (its start when it has none). */
+function typicalLoss(dto: OutageDto): number {
+  const ts = dto.evidence.filter((e) => e.kind.endsWith('power-off') || e.kind === 'breaker.trip' || e.kind === 'breaker.lockout').map((e) => e.ts).sort((a, b) => a - b);
+  return ts.length ? ts[Math.floor(ts.length / 2)]! : dto.startedAt;
 }
 
 function snapshotOf(dto: OutageDto): OutageDto {

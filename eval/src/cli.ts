@@ -1,0 +1,107 @@
+// `pnpm eval outages …`: scores the outage engine against simulator ground truth.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadNetworkFile } from '@gridwatch/shared/node';
+import { runOutageEval, type OutageEvalResult } from './outages.ts';
+import { outageReport } from './report.ts';
+
+const HELP = `GridWatch evaluation harness
+
+Usage:
+  pnpm eval outages [--scenario storm] [--seed 1] [--network greensboro] [--hours 12] [--faults n]
+                    [--json] [--report <file.html>]
+
+Runs a simulator scenario in-process with a virtual clock through GridWatch's own ingest and
+outage engine, then compares the outages with the simulator's ground truth. Prints recall,
+precision, exact-device localisation, customers-affected error, momentary accuracy and the
+detection latency. --json prints one JSON object on the last line.
+`;
+
+const userPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+
+function summary(r: OutageEvalResult): string {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  return [
+    `scenario ${r.scenario} · network ${r.network} · seed ${r.seed} · ${r.hours} h simulated · ${r.messages.toLocaleString('en')} messages in ${(r.wallMs / 1000).toFixed(1)} s`,
+    `true outages          ${r.truth.total} (${r.truth.sustained} sustained, ${r.truth.momentary} momentary)`,
+    `detected (root)       ${r.detected}`,
+    `recall                ${pct(r.recall)}`,
+    `precision             ${pct(r.precision)}`,
+    `exact device          ${pct(r.exactDevice)}`,
+    `fault section (FCI)   ${pct(r.faultSection)}`,
+    `customers error       ${(r.customersError * 100).toFixed(1)}% mean absolute`,
+    `momentary accuracy    ${pct(r.momentaryAccuracy)}`,
+    `latency beyond hold   p50 ${r.latencyMs.p50} ms · p95 ${r.latencyMs.p95} ms · p99 ${r.latencyMs.p99} ms (engine time from the decisive message or hold expiry)`,
+    `delay from the loss   p50 ${r.delayFromLossS.p50} s · p95 ${r.delayFromLossS.p95} s · p99 ${r.delayFromLossS.p99} s (includes transport delays and holds)`,
+    `misses                ${r.misses.length}${r.misses.length ? ': ' + r.misses.slice(0, 5).map((m) => `${m.truth.kind} ${m.truth.device}`).join(', ') : ''}`,
+    `false positives       ${r.falsePositives.length}${r.falsePositives.length ? ': ' + r.falsePositives.slice(0, 5).map((d) => `${d.status} ${d.device}`).join(', ') : ''}`,
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command !== 'outages') {
+    console.error(`unknown evaluation "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      scenario: { type: 'string', default: 'storm' },
+      seed: { type: 'string', default: '1' },
+      network: { type: 'string', default: 'greensboro' },
+      hours: { type: 'string', default: '12' },
+      faults: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      report: { type: 'string' },
+    },
+  });
+  const seed = Number(values.seed);
+  const hours = Number(values.hours);
+  if (!Number.isInteger(seed) || !(hours > 0)) {
+    console.error('--seed must be an integer and --hours a positive number');
+    return 2;
+  }
+  const network = loadNetworkFile(values.network!, process.env.INIT_CWD ?? process.cwd());
+  let last = -1;
+  const result = runOutageEval({
+    network,
+    networkName: values.network!,
+    scenario: values.scenario!,
+    seed,
+    hours,
+    ...(values.faults ? { faults: Number(values.faults) } : {}),
+    progress: (share) => {
+      const pct = Math.floor(share * 10);
+      if (pct !== last) {
+        last = pct;
+        process.stderr.write(`\r[eval] ${values.scenario} seed ${seed}: ${pct * 10}% simulated`);
+      }
+    },
+  });
+  process.stderr.write('\n');
+  console.log(summary(result));
+  if (values.report) {
+    const file = userPath(values.report);
+    writeFileSync(file, outageReport(result, network));
+    console.log(`report written to ${file}`);
+  }
+  if (values.json) {
+    const { matches, misses, falsePositives, ...figures } = result;
+    console.log(JSON.stringify({ ...figures, misses: misses.length, falsePositives: falsePositives.length, matched: matches.length }));
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[eval] ${(err as Error).message}`);
+    process.exit(1);
+  },
+);
