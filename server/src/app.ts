@@ -9,7 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { MapNetwork, Snapshot, WallConfig } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
-import { listOutages, type OutageFilter } from './db/outages.ts';
+import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
 import { RealtimeHub } from './realtime/hub.ts';
@@ -70,6 +70,27 @@ export async function buildApp({ config, core, pool, logger = true }: AppOptions
   app.get<{ Querystring: { status?: OutageFilter; limit?: number } }>('/api/outages', { schema: { querystring: OutageQuery } }, async (req) => {
     const outages = await listOutages(pool, req.query.status ?? 'active', req.query.limit ?? 200);
     return { outages };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/outages/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }) } }, async (req, reply) => {
+    const outage = await getOutage(pool, req.params.id);
+    if (!outage) return reply.status(404).send({ error: `no outage ${req.params.id}` });
+    return outage;
+  });
+
+  const ReliabilityQuery = Type.Object({
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    includePlanned: Type.Optional(Type.Boolean()),
+  });
+  app.get<{ Querystring: { from?: string; to?: string; includePlanned?: boolean } }>('/api/reliability', { schema: { querystring: ReliabilityQuery } }, async (req, reply) => {
+    const now = Date.now();
+    const to = req.query.to ? Date.parse(req.query.to) : now;
+    const d = new Date(to);
+    const from = req.query.from ? Date.parse(req.query.from) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    if (!(from < to)) return reply.status(400).send({ error: '`from` must be before `to`' });
+    if (to - from > 366 * 86_400_000) return reply.status(400).send({ error: 'period longer than a year; ask per year' });
+    return core.reliability(from, to, req.query.includePlanned ?? true);
   });
 
   app.get('/api/network', async () => core.summary);

@@ -4,7 +4,8 @@
 import { indexNetwork, topics, type Kpis, type NetworkIndex, type NetworkSummary, type OutageDto } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import { importNetwork, loadNetwork } from './db/network.ts';
-import { loadOpenOutages, loadRestoredOutages, upsertOutages } from './db/outages.ts';
+import { loadOpenOutages, loadOutagesBetween, loadRestoredOutages, upsertOutages } from './db/outages.ts';
+import { reliability, type ReliabilityReport } from './outage/reliability.ts';
 import type { Pool } from './db/pool.ts';
 import {
   countReadings, loadPlanned, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings, upsertPlanned,
@@ -56,6 +57,8 @@ export class Core {
     outages: BatchWriter<OutageDto>;
   };
   private mqttSource: MqttSource | null = null;
+  private monthIndices = { saifi: 0, saidi: 0 };
+  private readonly reliabilityTimer: NodeJS.Timeout;
   private readonly tickTimer: NodeJS.Timeout;
   private readonly waiters: (() => void)[] = [];
   private outageListeners: ((outages: OutageDto[]) => void)[] = [];
@@ -145,6 +148,9 @@ export class Core {
     // Housekeeping (estimates, clean-up) on a slow beat; holds expire on their own timer, set
     // for the exact instant the engine names, so nothing waits for a polling interval.
     this.tickTimer = setInterval(() => this.runEngineTick(), 5_000);
+    this.reliabilityTimer = setInterval(() => void this.refreshReliability(), 60_000);
+    this.reliabilityTimer.unref();
+    void this.refreshReliability();
     this.tickTimer.unref();
   }
 
@@ -200,6 +206,8 @@ export class Core {
       activeOutages: this.engine.active().filter((o) => o.parentId === null).length,
       customersOut: this.engine.customersOut(),
       customersServed: this.index.network.customers.length,
+      saifiMonth: this.monthIndices.saifi,
+      saidiMonth: this.monthIndices.saidi,
     };
   }
 
@@ -233,8 +241,26 @@ export class Core {
     return this.mqttSource?.connected() ?? false;
   }
 
+  /** Indices for [from, to) from the stored outages (CEMI looks back 12 months from `to`). */
+  async reliability(from: number, to: number, includePlanned = true): Promise<ReliabilityReport> {
+    const outages = await loadOutagesBetween(this.o.pool, Math.min(from, to - 365 * 86_400_000), to);
+    return reliability(this.index, outages, { from, to, now: Math.min(to, this.o.now()), includePlanned });
+  }
+
+  private async refreshReliability(): Promise<void> {
+    const now = new Date(this.o.now());
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    try {
+      const r = await this.reliability(monthStart, this.o.now() + 1);
+      this.monthIndices = { saifi: r.company.saifi, saidi: r.company.saidi };
+    } catch (err) {
+      this.o.log.warn(`reliability refresh failed: ${(err as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
     clearInterval(this.tickTimer);
+    clearInterval(this.reliabilityTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     if (this.mqttSource) await this.mqttSource.close().catch(() => {});
     const left = await Promise.all(Object.values(this.writers).map((w) => w.close(15_000)));

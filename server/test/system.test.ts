@@ -109,6 +109,11 @@ describe('the live path from MQTT to the wall', () => {
 
     const api = (await system.app.inject({ url: '/api/outages?status=active' })).json();
     expect(api.outages.map((o: OutageDto) => o.id)).toEqual([outage.id]);
+    // Why it is located there: the evidence travels with the outage.
+    const detail = await system.app.inject({ url: `/api/outages/${encodeURIComponent(outage.id)}` });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json().evidence.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['meter.power-off', 'located']));
+    expect((await system.app.inject({ url: '/api/outages/nope' })).statusCode).toBe(404);
     const kpis = (await system.app.inject({ url: '/api/kpis' })).json();
     expect(kpis).toMatchObject({ activeOutages: 1, customersOut: meters.length });
     const metrics = (await system.app.inject({ url: '/metrics' })).body;
@@ -138,6 +143,11 @@ describe('the live path from MQTT to the wall', () => {
     const rows = await query<{ id: string; status: string }>('SELECT id, status FROM outages');
     expect(rows.rows).toEqual([{ id: openBefore[0]!.id, status: 'restored' }]);
     expect(system.core.kpis()).toMatchObject({ activeOutages: 0, customersOut: 0 });
+    const rel = await system.app.inject({ url: `/api/reliability?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}` });
+    expect(rel.statusCode).toBe(200);
+    expect(rel.json().company).toMatchObject({ customerInterruptions: meters.length, customersServed: network.customers.length });
+    expect(rel.json().company.saidi).toBeGreaterThan(0);
+    expect((await system.app.inject({ url: '/api/reliability?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z' })).statusCode).toBe(400);
     w.socket.close();
   });
 

@@ -70,6 +70,9 @@ export interface Kpis {
   activeOutages: number;
   customersOut: number;
   customersServed: number;
+  /** IEEE 1366 indices for the company, month to date (refreshed every minute). */
+  saifiMonth: number;
+  saidiMonth: number;
 }
 
 export type KpiPoint = Pick<Kpis, 'at' | 'messagesPerSec' | 'readingsPerSec' | 'activeOutages' | 'customersOut'>;

@@ -62,6 +62,17 @@ export async function loadRestoredOutages(pool: Pool, since: number, limit = 50_
   return r.rows.map(toDto);
 }
 
+/** Root outages that started in [from, to) or were still open then (reliability indices). */
+export async function loadOutagesBetween(pool: Pool, from: number, to: number): Promise<OutageDto[]> {
+  const r = await pool.query<OutageRow>(
+    `SELECT ${COLUMNS} FROM outages
+     WHERE parent_id IS NULL AND started_at < $2 AND (restored_at IS NULL OR restored_at >= $1 OR started_at >= $1)
+     ORDER BY started_at`,
+    [new Date(from).toISOString(), new Date(to).toISOString()],
+  );
+  return r.rows.map(toDto);
+}
+
 export async function getOutage(pool: Pool, id: string): Promise<OutageDto | null> {
   const r = await pool.query<OutageRow>(`SELECT ${COLUMNS} FROM outages WHERE id = $1`, [id]);
   return r.rows[0] ? toDto(r.rows[0]) : null;
