@@ -11,6 +11,9 @@ const HELP = `GridWatch evaluation harness
 Usage:
   pnpm eval outages [--scenario storm] [--seed 1] [--network greensboro] [--hours 12] [--faults n]
                     [--json] [--report <file.html>]
+  pnpm eval outages --suite [--seeds 1,2,3] [--json]
+                    every scenario on the Greensboro network, the storm with several seeds;
+                    prints a Markdown table (the one in the README)
 
 Runs a simulator scenario in-process with a virtual clock through GridWatch's own ingest and
 outage engine, then compares the outages with the simulator's ground truth. Prints recall,
@@ -39,6 +42,32 @@ function summary(r: OutageEvalResult): string {
   ].join('\n');
 }
 
+const SUITE_SCENARIOS: [scenario: string, hours: number][] = [
+  ['transformer-failure', 6], ['feeder-lockout', 8], ['reclose-success', 2], ['planned', 6], ['chronic-line', 12],
+  ['voltage-complaints', 2], ['customer-side', 3], ['station-area-outage', 2], ['comm-loss', 4], ['demo', 6],
+];
+
+function suite(seeds: number[], json: boolean): number {
+  const network = loadNetworkFile('greensboro');
+  const runs: [string, number, number][] = [...seeds.map((seed) => ['storm', seed, 12] as [string, number, number]), ...SUITE_SCENARIOS.map(([s, h]) => [s, 1, h] as [string, number, number])];
+  const results: OutageEvalResult[] = [];
+  const line = (r: OutageEvalResult) =>
+    `| ${r.scenario} | ${r.seed} | ${r.truth.total} (${r.truth.momentary} mom.) | ${r.detected} | ${f(r.recall)} | ${f(r.precision)} | ${f(r.exactDevice)} | ${f(r.momentaryAccuracy)} | ${r.faultSection === null ? '–' : f(r.faultSection)} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${r.delayFromLossS.p50} |`;
+  const f = (x: number) => x.toFixed(3);
+  console.log('| scenario | seed | true outages | detected | recall | precision | exact device | momentary acc. | fault section | engine ms p50 / p99 | s from loss p50 |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const [scenario, seed, hours] of runs) {
+    const r = runOutageEval({ network, networkName: 'greensboro', scenario, seed, hours });
+    results.push(r);
+    console.log(line(r));
+  }
+  const storms = results.filter((r) => r.scenario === 'storm');
+  const worst = (k: 'recall' | 'precision' | 'exactDevice' | 'momentaryAccuracy') => Math.min(...storms.map((r) => r[k]));
+  console.log(`\nstorm, worst of ${storms.length} seeds: recall ${f(worst('recall'))} · precision ${f(worst('precision'))} · exact device ${f(worst('exactDevice'))} · momentary ${f(worst('momentaryAccuracy'))}`);
+  if (json) console.log(JSON.stringify(results.map(({ matches, misses, falsePositives, ...x }) => ({ ...x, misses: misses.length, falsePositives: falsePositives.length }))));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -59,8 +88,11 @@ async function main(): Promise<number> {
       faults: { type: 'string' },
       json: { type: 'boolean', default: false },
       report: { type: 'string' },
+      suite: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '1,2,3' },
     },
   });
+  if (values.suite) return suite(values.seeds!.split(',').map(Number), values.json!);
   const seed = Number(values.seed);
   const hours = Number(values.hours);
   if (!Number.isInteger(seed) || !(hours > 0)) {
