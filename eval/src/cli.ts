@@ -33,7 +33,7 @@ function summary(r: OutageEvalResult): string {
     `precision             ${pct(r.precision)}`,
     `exact device          ${pct(r.exactDevice)}`,
     `fault section (FCI)   ${pct(r.faultSection)}`,
-    `customers error       ${(r.customersError * 100).toFixed(1)}% mean absolute`,
+    `customers error       ${(r.customersError * 100).toFixed(1)}% mean absolute, ${(r.customersErrorMedian * 100).toFixed(1)}% median`,
     `momentary accuracy    ${pct(r.momentaryAccuracy)}`,
     `latency beyond hold   p50 ${r.latencyMs.p50} ms · p95 ${r.latencyMs.p95} ms · p99 ${r.latencyMs.p99} ms (engine time from the decisive message or hold expiry)`,
     `delay from the loss   p50 ${r.delayFromLossS.p50} s · p95 ${r.delayFromLossS.p95} s · p99 ${r.delayFromLossS.p99} s (includes transport delays and holds)`,
@@ -52,10 +52,10 @@ function suite(seeds: number[], json: boolean): number {
   const runs: [string, number, number][] = [...seeds.map((seed) => ['storm', seed, 12] as [string, number, number]), ...SUITE_SCENARIOS.map(([s, h]) => [s, 1, h] as [string, number, number])];
   const results: OutageEvalResult[] = [];
   const line = (r: OutageEvalResult) =>
-    `| ${r.scenario} | ${r.seed} | ${r.truth.total} (${r.truth.momentary} mom.) | ${r.detected} | ${f(r.recall)} | ${f(r.precision)} | ${f(r.exactDevice)} | ${f(r.momentaryAccuracy)} | ${r.faultSection === null ? '–' : f(r.faultSection)} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${r.delayFromLossS.p50} |`;
+    `| ${r.scenario} | ${r.seed} | ${r.truth.total} (${r.truth.momentary} mom.) | ${r.detected} | ${f(r.recall)} | ${f(r.precision)} | ${f(r.exactDevice)} | ${f(r.customersError)} | ${f(r.momentaryAccuracy)} | ${r.faultSection === null ? '–' : f(r.faultSection)} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${r.delayFromLossS.p50} |`;
   const f = (x: number) => x.toFixed(3);
-  console.log('| scenario | seed | true outages | detected | recall | precision | exact device | momentary acc. | fault section | engine ms p50 / p99 | s from loss p50 |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| scenario | seed | true outages | detected | recall | precision | exact device | customers error (mean) | momentary acc. | fault section | engine ms p50 / p99 | s from loss p50 |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [scenario, seed, hours] of runs) {
     const r = runOutageEval({ network, networkName: 'greensboro', scenario, seed, hours });
     results.push(r);

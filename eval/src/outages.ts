@@ -69,6 +69,7 @@ export interface OutageEvalResult {
   exactDevice: number;
   faultSection: number | null;
   customersError: number;
+  customersErrorMedian: number;
   momentaryAccuracy: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   delayFromLossS: { p50: number; p95: number; p99: number };
@@ -79,6 +80,8 @@ export interface OutageEvalResult {
 
 const nullSink = <R>(): Sink<R> => ({ push: () => {}, pushMany: () => {} });
 const MIN = 60_000;
+/** Least Jaccard overlap of station areas for a detected outage to count as a true one. */
+const MIN_OVERLAP = 0.1;
 
 export function runOutageEval(o: OutageEvalOptions): OutageEvalResult {
   const t0 = performance.now();
@@ -224,7 +227,8 @@ export function score(index: NetworkIndex, truth: readonly TruthRecord[], outage
     for (const d of detected) {
       if (Math.abs(d.startedAt - t.at) > 10 * MIN) continue;
       const s = overlap(t, d);
-      if (s <= 0) continue;
+      // A small event swallowed by a much larger outage was not found as itself.
+      if (s < MIN_OVERLAP && d.device !== t.device) continue;
       candidates.push(d);
       if (used.has(d.id)) continue;
       if (s > bestScore) {
@@ -260,6 +264,7 @@ export function score(index: NetworkIndex, truth: readonly TruthRecord[], outage
     exactDevice: ratio(matches.filter((m) => m.exactDevice).length, matches.length),
     faultSection: withSection.length ? ratio(withSection.filter((m) => m.detected.faultSection === m.truth.section).length, withSection.length) : null,
     customersError: matches.length ? round(matches.reduce((s, m) => s + m.customersError, 0) / matches.length, 4) : 0,
+    customersErrorMedian: q(matches.map((m) => m.customersError), 0.5),
     momentaryAccuracy: ratio(matches.filter((m) => m.momentaryCorrect).length, matches.length),
     latencyMs: { p50: q(lat, 0.5), p95: q(lat, 0.95), p99: q(lat, 0.99), max: q(lat, 1) },
     delayFromLossS: { p50: q(delay, 0.5), p95: q(delay, 0.95), p99: q(delay, 0.99) },

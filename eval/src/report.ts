@@ -57,7 +57,7 @@ ${rows('true outages', `${r.truth.total} (${r.truth.sustained} sustained, ${r.tr
 ${rows('detected (root outages)', String(r.detected))}
 ${rows('recall', pct(r.recall))}${rows('precision', pct(r.precision))}
 ${rows('exact-device localisation', pct(r.exactDevice))}${rows('fault section from indicators', pct(r.faultSection))}
-${rows('customers-affected error (mean absolute, relative)', pct(r.customersError))}
+${rows('customers-affected error (relative)', `${pct(r.customersError)} mean, ${pct(r.customersErrorMedian)} median`)}
 ${rows('momentary classification accuracy', pct(r.momentaryAccuracy))}
 ${rows('latency beyond hold (engine)', `p50 ${r.latencyMs.p50} ms · p95 ${r.latencyMs.p95} ms · p99 ${r.latencyMs.p99} ms`)}
 ${rows('delay from the loss (holds and transport included)', `p50 ${r.delayFromLossS.p50} s · p95 ${r.delayFromLossS.p95} s · p99 ${r.delayFromLossS.p99} s`)}

@@ -565,15 +565,19 @@ export class OutageEngine {
     // Areas another outage already holds are not part of this one.
     const dark = below.filter((x) => this.areas.get(x)?.out && !this.coveredBy.has(x));
     const note = `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction))}%): rolled up to ${device}`;
-    const since = Math.min(...dark.map((x) => this.areas.get(x)!.outSince));
-    this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', note }, dark);
+    // The earliest loss, but not earlier than two minutes before the typical one: a single
+    // concentrator with a skewed clock must not move the start (or make old outages look related).
+    const times = dark.map((x) => this.areas.get(x)!.outSince).sort((x, y) => x - y);
+    const typical = times[times.length >> 1]!;
+    const since = times.find((x) => x >= typical - 2 * 60_000) ?? typical;
+    this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', note }, dark, typical);
   }
 
   /**
    * An outage at `device`: the earliest open outage below it (not located by DA) is moved there
    * and keeps its id; other outages below become nested in it.
    */
-  private openAtDevice(device: string, since: number, now: number, da: boolean, evidence: OutageEvidence, reportedAreas: string[]): OpenOutage {
+  private openAtDevice(device: string, since: number, now: number, da: boolean, evidence: OutageEvidence, reportedAreas: string[], typicalSince = since): OpenOutage {
     const inside = [...this.open.values()].filter((o) => o.dto.parentId === null && this.isInside(o, device));
     // Outages below that began around the same time are this event seen piecemeal; older ones
     // are separate interruptions whose customers were already dark, and they stay their own.
@@ -581,7 +585,7 @@ export class OutageEngine {
     // Judge by the typical evidence time, not the earliest: one skewed clock must not decide.
     const related = inside.filter((o) => {
       const t = typicalLoss(o.dto);
-      return da ? t >= since - DA_SKEW_MS && t - since <= RELATED_MS : Math.abs(t - since) <= RELATED_MS;
+      return da ? t >= since - DA_SKEW_MS && t - since <= RELATED_MS : Math.abs(t - typicalSince) <= RELATED_MS;
     });
     const independent = inside.filter((o) => !related.includes(o));
     const movable = related.filter((o) => !o.daLocated || da).sort((x, y) => x.dto.startedAt - y.dto.startedAt);
