@@ -42,22 +42,25 @@ function summary(r: OutageEvalResult): string {
   ].join('\n');
 }
 
-const SUITE_SCENARIOS: [scenario: string, hours: number][] = [
-  ['transformer-failure', 6], ['feeder-lockout', 8], ['reclose-success', 2], ['planned', 6], ['chronic-line', 12],
+const SUITE_SCENARIOS: [scenario: string, hours: number, options?: Record<string, number>][] = [
+  ['transformer-failure', 6], ['feeder-lockout', 8], ['reclose-success', 2], ['planned', 6], ['chronic-line', 24, { spanS: 24 * 3600 }],
   ['voltage-complaints', 2], ['customer-side', 3], ['station-area-outage', 2], ['comm-loss', 4], ['demo', 6],
 ];
 
 function suite(seeds: number[], json: boolean): number {
   const network = loadNetworkFile('greensboro');
-  const runs: [string, number, number][] = [...seeds.map((seed) => ['storm', seed, 12] as [string, number, number]), ...SUITE_SCENARIOS.map(([s, h]) => [s, 1, h] as [string, number, number])];
+  const runs: [string, number, number, Record<string, number>?][] = [
+    ...seeds.map((seed) => ['storm', seed, 12] as [string, number, number]),
+    ...SUITE_SCENARIOS.map(([s, h, opts]) => [s, 1, h, opts] as [string, number, number, Record<string, number>?]),
+  ];
   const results: OutageEvalResult[] = [];
   const line = (r: OutageEvalResult) =>
     `| ${r.scenario} | ${r.seed} | ${r.truth.total} (${r.truth.momentary} mom.) | ${r.detected} | ${f(r.recall)} | ${f(r.precision)} | ${f(r.exactDevice)} | ${f(r.customersError)} | ${f(r.momentaryAccuracy)} | ${r.faultSection === null ? '–' : f(r.faultSection)} | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${r.delayFromLossS.p50} |`;
   const f = (x: number) => x.toFixed(3);
   console.log('| scenario | seed | true outages | detected | recall | precision | exact device | customers error (mean) | momentary acc. | fault section | engine ms p50 / p99 | s from loss p50 |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const [scenario, seed, hours] of runs) {
-    const r = runOutageEval({ network, networkName: 'greensboro', scenario, seed, hours });
+  for (const [scenario, seed, hours, scenarioOptions] of runs) {
+    const r = runOutageEval({ network, networkName: 'greensboro', scenario, seed, hours, ...(scenarioOptions ? { scenarioOptions } : {}) });
     results.push(r);
     console.log(line(r));
   }

@@ -15,6 +15,8 @@ export interface OutageEvalOptions {
   hours: number;
   startSimMs?: number;
   faults?: number;
+  /** Scenario options passed to the simulator (e.g. spanS for chronic-line). */
+  scenarioOptions?: Record<string, number | string>;
   engine?: Partial<Omit<EngineOptions, 'index' | 'now'>>;
   /** Called with progress (0..1) now and then. */
   progress?: (share: number, simMs: number) => void;
@@ -88,7 +90,7 @@ export function runOutageEval(o: OutageEvalOptions): OutageEvalResult {
   const index = 'customersOf' in o.network ? o.network : indexNetwork(o.network);
   const start = o.startSimMs ?? Date.parse('2026-07-01T00:00:00Z');
   const end = start + o.hours * 3_600_000;
-  const sim = createSimulation({ network: index, scenario: o.scenario, seed: o.seed, startSimMs: start, ...(o.faults ? { faults: o.faults } : {}) });
+  const sim = createSimulation({ network: index, scenario: o.scenario, seed: o.seed, startSimMs: start, ...(o.faults ? { faults: o.faults } : {}), ...o.scenarioOptions });
   let now = start;
   const engine = new OutageEngine({ index, now: () => now, minMeters: 3, ...o.engine });
   const sinks: IngestSinks = { readings: nullSink(), meterEvents: nullSink(), faultEvents: nullSink(), contacts: nullSink(), deadLetters: nullSink(), planned: nullSink() };
