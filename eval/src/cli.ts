@@ -11,6 +11,8 @@ const HELP = `GridWatch evaluation harness
 Usage:
   pnpm eval outages [--scenario storm] [--seed 1] [--network greensboro] [--hours 12] [--faults n]
                     [--json] [--report <file.html>]
+  pnpm eval outages … --assert-targets      exit 1 unless recall and precision ≥ 0.95, exact device ≥ 0.90
+                                            and momentary accuracy ≥ 0.95 (CI runs this on the storm)
   pnpm eval outages --suite [--seeds 1,2,3] [--json]
                     every scenario on the Greensboro network, the storm with several seeds;
                     prints a Markdown table (the one in the README)
@@ -20,6 +22,8 @@ outage engine, then compares the outages with the simulator's ground truth. Prin
 precision, exact-device localisation, customers-affected error, momentary accuracy and the
 detection latency. --json prints one JSON object on the last line.
 `;
+
+const TARGETS = { recall: 0.95, precision: 0.95, exactDevice: 0.9, momentaryAccuracy: 0.95 } as const;
 
 const userPath = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
 
@@ -92,6 +96,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       report: { type: 'string' },
       suite: { type: 'boolean', default: false },
+      'assert-targets': { type: 'boolean', default: false },
       seeds: { type: 'string', default: '1,2,3' },
     },
   });
@@ -126,11 +131,19 @@ async function main(): Promise<number> {
     writeFileSync(file, outageReport(result, network));
     console.log(`report written to ${file}`);
   }
+  let code = 0;
+  if (values['assert-targets']) {
+    // The storm targets of the outage-engine issue; CI runs this so a regression fails the build.
+    const failed = Object.entries(TARGETS).filter(([k, min]) => (result[k as keyof typeof TARGETS] as number) < min);
+    for (const [k, min] of failed) console.error(`[eval] target missed: ${k} ${result[k as keyof typeof TARGETS]} < ${min}`);
+    if (failed.length === 0) console.log(`targets met: ${Object.entries(TARGETS).map(([k, min]) => `${k} ≥ ${min}`).join(', ')}`);
+    code = failed.length ? 1 : 0;
+  }
   if (values.json) {
     const { matches, misses, falsePositives, ...figures } = result;
     console.log(JSON.stringify({ ...figures, misses: misses.length, falsePositives: falsePositives.length, matched: matches.length }));
   }
-  return 0;
+  return code;
 }
 
 main().then(
