@@ -1,12 +1,16 @@
 // Screenshots of the wall in headless Chromium (dev tool). From /work/main, with a server running:
-//   pnpm exec tsx web/dev/screenshot.ts [url] [out.png] [--wait-outage|--wait-clear|--wait-status=confirmed] [--4k]
+//   pnpm exec tsx web/dev/screenshot.ts [url] [out.png] [--wait-outage|--wait-clear|--wait-status=confirmed] [--4k] [--settle=ms] [--clip=x,y,w,h]
 // (page.evaluate callbacks run in the page: tsconfig.node.json has the DOM lib for them.)
-// Prints the test attributes and any page errors, so a run also tells what the wall shows.
+// Prints the test attributes and any page errors, so a run also tells what the wall shows
+// (render-ms: ms from navigation until the network map was first on screen).
 import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const [url = 'http://127.0.0.1:3000/', file = '/tmp/wall.png'] = args.filter((a) => !a.startsWith('--'));
+const clipArg = [...args].find((a) => a.startsWith('--clip='))?.split('=')[1]?.split(',').map(Number);
+const clip = clipArg && clipArg.length === 4 ? { x: clipArg[0]!, y: clipArg[1]!, width: clipArg[2]!, height: clipArg[3]! } : undefined;
+const settleMs = Number([...args].find((a) => a.startsWith('--settle='))?.split('=')[1] ?? 1500);
 const big = flags.has('--4k');
 
 const browser = await chromium.launch({
@@ -22,7 +26,7 @@ try {
   });
   await page.goto(url);
   await page.waitForSelector('[data-testid="kpi-messages-per-sec"]');
-  await page.waitForFunction(() => document.querySelector('.leaflet-overlay-pane canvas') !== null, null, { timeout: 15_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement | null)?.dataset.renderMs !== undefined, null, { timeout: 15_000 });
   if (flags.has('--wait-outage')) {
     await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers !== '', null, { timeout: 60_000 });
   }
@@ -33,10 +37,14 @@ try {
   if (status) {
     await page.waitForSelector(`[data-testid="outage-row"][data-outage-status="${status}"]`, { timeout: 60_000 });
   }
-  await page.waitForTimeout(1500);
-  await page.screenshot({ path: file });
+  await page.waitForTimeout(settleMs);
+  await page.screenshot({ path: file, clip });
   const info = await page.evaluate(() => ({
     out: (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers,
+    renderMs: (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.renderMs,
+    drawMs: (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.drawMs,
+    detail: document.querySelector('[data-testid="outage-detail"]')?.getAttribute('data-outage-device'),
+    notes: [...document.querySelectorAll('[data-testid="evidence-note"]')].map((e) => e.textContent),
     kpis: [...document.querySelectorAll('[data-testid^="kpi-"]')].map((e) => `${e.getAttribute('data-testid')}=${e.textContent}`),
     rows: [...document.querySelectorAll('[data-testid="outage-row"]')].map((e) => `${e.getAttribute('data-outage-device')}:${e.getAttribute('data-outage-status')}`),
     connection: document.querySelector('[data-testid="connection"]')?.getAttribute('data-state'),

@@ -7,4 +7,5 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([LineChart, GridSimpleComponent, CanvasRenderer]);
 
 export type SparkOption = echarts.ComposeOption<LineSeriesOption | GridComponentOption>;
+export type Chart = echarts.ECharts;
 export { echarts };

@@ -1,5 +1,5 @@
 // Every UI string of the wall, in one place. zh-CN is the default; `?lang=en` selects English.
-import type { OutageStatus } from '@gridwatch/shared';
+import type { OutageLevel, OutageStatus } from '@gridwatch/shared';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -32,12 +32,41 @@ export interface Dict {
     customers: string;
     start: string;
     duration: string;
+    etr: string;
     stationAreas: (n: number) => string;
     more: (n: number) => string;
     countActive: (n: number) => string;
   };
   status: Record<OutageStatus, string>;
-  map: { loading: string; unavailable: string; legendNormal: string; legendOut: string; legendRecent: string; legendSubstation: string };
+  level: Record<OutageLevel, string>;
+  detail: {
+    title: string;
+    /** Position in the cycle, e.g. "2 / 7". */
+    position: (i: number, n: number) => string;
+    none: string;
+    customersOut: string;
+    /** Customers already back in a partly restored outage. */
+    customersBack: (n: string) => string;
+    started: string;
+    duration: string;
+    etr: string;
+    etrNone: string;
+    etrOverdue: string;
+    /** A time on another day than today: "+1" etc. */
+    dayMark: (days: number) => string;
+    feeder: string;
+    faultSection: string;
+    stationAreas: string;
+    evidence: string;
+    /** Meters / concentrators that reported power-off. */
+    powerOff: (meters: string, concentrators: string) => string;
+    noEvidence: string;
+    moreNotes: (n: number) => string;
+    /** Short label of an evidence kind; unknown kinds are shown as they are. */
+    kinds: Record<string, string>;
+    nestedVia: (device: string) => string;
+  };
+  map: { loading: string; unavailable: string; legendNormal: string; legendOut: string; legendPlanned: string; legendRecent: string; legendSubstation: string };
   network: string;
   mapCounts: (substations: string, feeders: string, stationAreas: string, customers: string) => string;
 }
@@ -69,6 +98,7 @@ const zh: Dict = {
     customers: '客户',
     start: '开始',
     duration: '历时',
+    etr: '预计恢复',
     stationAreas: (n) => `${n} 个台区`,
     more: (n) => `另有 ${n} 条未显示`,
     countActive: (n) => `${n} 起进行中`,
@@ -82,11 +112,46 @@ const zh: Dict = {
     planned: '计划',
     'customer-side': '客户侧',
   },
+  level: { meter: '电表', transformer: '台区', device: '设备' },
+  detail: {
+    title: '停电详情',
+    position: (i, n) => `${i} / ${n}`,
+    none: '当前无进行中的停电',
+    customersOut: '停电客户',
+    customersBack: (n) => `已恢复 ${n} 户`,
+    started: '开始',
+    duration: '历时',
+    etr: '预计恢复',
+    etrNone: '待估算',
+    etrOverdue: '已超时',
+    dayMark: (d) => (d > 0 ? `+${d}天` : `${d}天`),
+    feeder: '馈线',
+    faultSection: '故障区段',
+    stationAreas: '台区',
+    evidence: '定位依据',
+    powerOff: (m, c) => `失电上报：电表 ${m} 块 · 集中器 ${c} 台`,
+    noEvidence: '暂无说明',
+    moreNotes: (n) => `另有 ${n} 条依据`,
+    kinds: {
+      rollup: '上溯汇聚',
+      located: '定位',
+      'breaker.lockout': '保护闭锁',
+      'breaker.trip': '保护跳闸',
+      'breaker.reclose': '重合成功',
+      'fci.fault': '故障指示器',
+      'switch.open': '开关分闸',
+      'switch.close': '开关合闸',
+      planned: '计划停电',
+      nested: '并入',
+    },
+    nestedVia: (d) => `并入 ${d}`,
+  },
   map: {
     loading: '正在加载电网图…',
     unavailable: '电网图暂不可用，正在重试',
     legendNormal: '台区正常',
     legendOut: '台区停电',
+    legendPlanned: '计划停电',
     legendRecent: '瞬时 / 刚恢复',
     legendSubstation: '变电站',
   },
@@ -121,6 +186,7 @@ const en: Dict = {
     customers: 'Customers',
     start: 'Start',
     duration: 'Duration',
+    etr: 'ETR',
     stationAreas: (n) => `${n} station area${n === 1 ? '' : 's'}`,
     more: (n) => `${n} more not shown`,
     countActive: (n) => `${n} active`,
@@ -134,11 +200,46 @@ const en: Dict = {
     planned: 'Planned',
     'customer-side': 'Customer side',
   },
+  level: { meter: 'Meter', transformer: 'Station area', device: 'Device' },
+  detail: {
+    title: 'Outage detail',
+    position: (i, n) => `${i} / ${n}`,
+    none: 'No active outages',
+    customersOut: 'Customers out',
+    customersBack: (n) => `${n} restored`,
+    started: 'Started',
+    duration: 'Duration',
+    etr: 'ETR',
+    etrNone: 'pending',
+    etrOverdue: 'overdue',
+    dayMark: (d) => (d > 0 ? `+${d}d` : `${d}d`),
+    feeder: 'Feeder',
+    faultSection: 'Fault section',
+    stationAreas: 'Station areas',
+    evidence: 'Evidence',
+    powerOff: (m, c) => `${m} meter last gasp${m === '1' ? '' : 's'}, ${c} concentrator${c === '1' ? '' : 's'}`,
+    noEvidence: 'No notes yet',
+    moreNotes: (n) => `${n} more`,
+    kinds: {
+      rollup: 'Roll-up',
+      located: 'Located',
+      'breaker.lockout': 'Lockout',
+      'breaker.trip': 'Trip',
+      'breaker.reclose': 'Reclosed',
+      'fci.fault': 'FCI',
+      'switch.open': 'Switch open',
+      'switch.close': 'Switch closed',
+      planned: 'Planned',
+      nested: 'Nested',
+    },
+    nestedVia: (d) => `folded in: ${d}`,
+  },
   map: {
     loading: 'Loading network map…',
     unavailable: 'Network map unavailable, retrying',
     legendNormal: 'Station area normal',
     legendOut: 'Station area out',
+    legendPlanned: 'Planned',
     legendRecent: 'Momentary / just restored',
     legendSubstation: 'Substation',
   },

@@ -11,6 +11,7 @@ import {
   checkSeq,
   formatDuration,
   formatShare,
+  hasAlarm,
   initialState,
   pruneOutages,
   serverNow,
@@ -54,6 +55,8 @@ function kpis(at: number, patch: Partial<Kpis> = {}): Kpis {
     activeOutages: 0,
     customersOut: 0,
     customersServed: 1000,
+    saifiMonth: 0,
+    saidiMonth: 0,
     ...patch,
   };
 }
@@ -234,8 +237,17 @@ describe('derived views', () => {
       ],
       now,
     );
-    expect(states.out).toEqual(['T1', 'T3', 'T5']);
+    expect(states.out).toEqual(['T1', 'T3']);
+    expect(states.planned).toEqual(['T5']);
     expect(states.recent).toEqual(['T2', 'T4']);
+  });
+
+  it('counts only unplanned grid outages as an alarm', () => {
+    expect(hasAlarm([])).toBe(false);
+    expect(hasAlarm([outage('p', { status: 'planned' }), outage('c', { status: 'customer-side', transformers: [] })])).toBe(false);
+    expect(hasAlarm([outage('r', { status: 'restored', restoredAt: 5 })])).toBe(false);
+    expect(hasAlarm([outage('n', { parentId: 'p' })])).toBe(false);
+    expect(hasAlarm([outage('p', { status: 'planned' }), outage('x', { status: 'probable' })])).toBe(true);
   });
 
   it('sorts active outages first, newest first', () => {

@@ -148,25 +148,92 @@ export function applyKpis(state: WallState, kpis: Kpis): WallState {
 }
 
 export interface TransformerStates {
-  /** Sorted ids of station areas inside an active outage (drawn red). */
+  /** Sorted ids of station areas dark in an active, non-planned root outage (drawn red). */
   out: string[];
-  /** Sorted ids inside a momentary or (recently) restored outage and not out (drawn amber). */
+  /** Sorted ids inside an active planned outage and not out (drawn blue-grey: known, not an alarm). */
+  planned: string[];
+  /** Sorted ids inside a momentary or (recently) restored outage, or restored within an active one, and neither out nor planned (drawn amber). */
   recent: string[];
 }
 
-/** Station areas to draw red (active outage) and amber (momentary / restored within `recentMs`). */
-export function transformerStates(outages: Iterable<OutageDto>, nowServer: number, recentMs = RECENT_MS): TransformerStates {
-  const out = new Set<string>();
-  const recent = new Set<string>();
+/** What the map draws for one root outage. */
+export interface OutageShape {
+  id: string;
+  /** alarm: active, not planned (red); planned: active planned (blue-grey); recent: momentary / just restored (amber). */
+  kind: 'alarm' | 'planned' | 'recent';
+  /** Station areas to colour (for an active outage without those already restored). */
+  areas: string[];
+  lon: number;
+  lat: number;
+  /** Customers still out (active) or that were out (recent). */
+  customers: number;
+}
+
+/** Customers still without power: the customers of an active outage less its restoration steps. */
+export function customersOut(o: Pick<OutageDto, 'customers' | 'steps' | 'restoredAt'>): number {
+  if (!isActive(o)) return o.customers;
+  const back = o.steps.reduce((n, s) => n + s.customers, 0);
+  return Math.max(0, o.customers - back);
+}
+
+/**
+ * The root outages the map draws, each with its kind. Nested outages (parentId) are shown
+ * through their parent; customer-side outages are not a grid outage and are never drawn.
+ * Station areas already restored inside an active outage count as recent while its last
+ * restoration step is at most `recentMs` old.
+ */
+export function outageShapes(outages: Iterable<OutageDto>, nowServer: number, recentMs = RECENT_MS): OutageShape[] {
+  const shapes: OutageShape[] = [];
   for (const o of outages) {
-    if (o.parentId) continue;
-    const ended = !isActive(o) && o.status !== 'customer-side';
-    const target = isActive(o) ? out : ended && nowServer - (o.restoredAt ?? o.detectedAt) <= recentMs ? recent : null;
-    if (!target) continue;
-    for (const t of o.transformers) target.add(t);
+    if (o.parentId || o.status === 'customer-side') continue;
+    const base = { id: o.id, lon: o.lon, lat: o.lat };
+    if (isActive(o)) {
+      const restored = new Set(o.restored);
+      const dark = restored.size ? o.transformers.filter((t) => !restored.has(t)) : o.transformers;
+      shapes.push({ ...base, kind: o.status === 'planned' ? 'planned' : 'alarm', areas: dark, customers: customersOut(o) });
+      const lastStep = o.steps.reduce((m, s) => Math.max(m, s.at), -Infinity);
+      if (restored.size && nowServer - lastStep <= recentMs) {
+        shapes.push({ ...base, id: `${o.id}#restored`, kind: 'recent', areas: o.transformers.filter((t) => restored.has(t)), customers: o.customers - customersOut(o) });
+      }
+    } else if (nowServer - (o.restoredAt ?? o.detectedAt) <= recentMs) {
+      shapes.push({ ...base, kind: 'recent', areas: o.transformers, customers: o.customers });
+    }
   }
-  for (const t of out) recent.delete(t);
-  return { out: [...out].sort(), recent: [...recent].sort() };
+  return shapes;
+}
+
+/**
+ * Station areas to draw red (active, non-planned), blue-grey (active planned) and amber
+ * (momentary / restored within `recentMs`). Red wins over blue-grey, both over amber.
+ */
+export function transformerStates(outages: Iterable<OutageDto>, nowServer: number, recentMs = RECENT_MS): TransformerStates {
+  return statesOfShapes(outageShapes(outages, nowServer, recentMs));
+}
+
+export function statesOfShapes(shapes: Iterable<OutageShape>): TransformerStates {
+  const out = new Set<string>();
+  const planned = new Set<string>();
+  const recent = new Set<string>();
+  for (const s of shapes) {
+    const target = s.kind === 'alarm' ? out : s.kind === 'planned' ? planned : recent;
+    for (const t of s.areas) target.add(t);
+  }
+  for (const t of out) {
+    planned.delete(t);
+    recent.delete(t);
+  }
+  for (const t of planned) recent.delete(t);
+  return { out: [...out].sort(), planned: [...planned].sort(), recent: [...recent].sort() };
+}
+
+/**
+ * Whether anything on the wall is an alarm: an active root outage that is neither planned
+ * (known and announced) nor customer-side (one customer, no grid crew). ISA-101: colour only
+ * for the abnormal.
+ */
+export function hasAlarm(outages: Iterable<OutageDto>): boolean {
+  for (const o of outages) if (!o.parentId && isActive(o) && o.status !== 'planned' && o.status !== 'customer-side') return true;
+  return false;
 }
 
 /** Order for the outage list: active ones first, newest start first; then ended ones, latest end first. */

@@ -45,12 +45,14 @@ function series(history: readonly KpiPoint[], pick: (p: KpiPoint) => number): [n
 
 export interface KpiPanelProps {
   kpis: Kpis | null;
+  /** Whether an unplanned grid outage is active (planned / customer-side ones are no alarm). */
+  alarm: boolean;
   history: readonly KpiPoint[];
   t: Dict;
   lang: Lang;
 }
 
-export const KpiPanel = memo(function KpiPanel({ kpis, history, t, lang }: KpiPanelProps) {
+export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, t, lang }: KpiPanelProps) {
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 0 }), [lang]);
   const nf1 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
   const rate = (v: number) => (v >= 100 ? nf.format(v) : nf1.format(v));
@@ -87,7 +89,7 @@ export const KpiPanel = memo(function KpiPanel({ kpis, history, t, lang }: KpiPa
         name="active-outages"
         label={t.kpi.activeOutages}
         value={kpis ? nf.format(kpis.activeOutages) : none}
-        alarm={!!kpis && kpis.activeOutages > 0}
+        alarm={alarm && !!kpis && kpis.activeOutages > 0}
         sub={windowLabel}
         spark={outSeries}
       />
@@ -95,7 +97,7 @@ export const KpiPanel = memo(function KpiPanel({ kpis, history, t, lang }: KpiPa
         name="customers-out"
         label={t.kpi.customersOut}
         value={kpis ? nf.format(kpis.customersOut) : none}
-        alarm={!!kpis && kpis.customersOut > 0}
+        alarm={alarm && !!kpis && kpis.customersOut > 0}
         sub={kpis ? t.kpi.shareOfServed(formatShare(kpis.customersOut, kpis.customersServed), nf.format(kpis.customersServed)) : undefined}
         spark={custSeries}
       />

@@ -1,48 +1,31 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { OutageDto, OutageStatus } from '@gridwatch/shared';
+import type { OutageDto } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
-import { formatDuration, isActive, sortOutages } from '../state.ts';
+import { customersOut, formatDuration, isActive, sortOutages } from '../state.ts';
+import { etrState, middleEllipsis } from '../detail.ts';
+import { badgeClass, rowClass } from '../severity.ts';
 import { remPx } from '../dom.ts';
+import { useClock } from './time.ts';
 
 /** Row height in rem; keep in step with .outage-row in styles.css. */
-const ROW_REM = 3.9;
-
-/**
- * Status → badge class. Colour only for what is abnormal: confirmed / restoring filled red,
- * planned / customer-side outlined red (customers are off, but it is known), probable (not yet
- * confirmed) and momentary amber, restored grey.
- */
-function badgeClass(status: OutageStatus): 'alarm' | 'alarm-known' | 'warn' | 'ended' {
-  switch (status) {
-    case 'confirmed':
-    case 'restoring':
-      return 'alarm';
-    case 'planned':
-    case 'customer-side':
-      return 'alarm-known';
-    case 'probable':
-    case 'momentary':
-      return 'warn';
-    default:
-      return 'ended';
-  }
-}
-
-/** Row marker follows the map: red inside an active outage, amber for momentary. */
-function rowClass(o: OutageDto): 'alarm' | 'warn' | 'ended' {
-  return isActive(o) ? 'alarm' : o.status === 'momentary' ? 'warn' : 'ended';
-}
+const ROW_REM = 3.5;
+/** Characters of a device id that fit the first column (1.1rem monospace in ~11.7rem). */
+const DEVICE_CHARS = 17;
 
 export interface OutageListProps {
   outages: ReadonlyMap<string, OutageDto>;
   /** Server time now (client clock corrected by the snapshot offset). */
   nowServer: number;
+  /** The outage shown in the detail panel (its row is marked). */
+  focusId: string | null;
+  /** Whether an unplanned grid outage is active (colours the count). */
+  alarm: boolean;
   t: Dict;
   lang: Lang;
 }
 
-export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
+export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: OutageListProps) {
   const body = useRef<HTMLDivElement>(null);
   const [capacity, setCapacity] = useState(8);
 
@@ -55,13 +38,11 @@ export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
     return () => ro.disconnect();
   }, []);
 
+  // Nested outages are shown through their parent.
   const sorted = useMemo(() => sortOutages([...outages.values()].filter((o) => !o.parentId)), [outages]);
   const activeCount = useMemo(() => sorted.filter((o) => isActive(o)).length, [sorted]);
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
-  const timeFmt = useMemo(
-    () => new Intl.DateTimeFormat(numberLocale(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
-    [lang],
-  );
+  const clock = useClock(lang);
 
   const overflow = sorted.length > capacity;
   const shown = overflow ? sorted.slice(0, capacity - 1) : sorted;
@@ -70,7 +51,7 @@ export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
     <section className="panel outage-panel">
       <header className="panel-title">
         <span>{t.outages.title}</span>
-        <span className={`panel-count${activeCount > 0 ? ' alarm' : ''}`}>{t.outages.countActive(activeCount)}</span>
+        <span className={`panel-count${alarm && activeCount > 0 ? ' alarm' : ''}`}>{t.outages.countActive(activeCount)}</span>
       </header>
       <div className="outage-head">
         <span>{t.outages.device}</span>
@@ -78,28 +59,40 @@ export function OutageList({ outages, nowServer, t, lang }: OutageListProps) {
         <span className="num">{t.outages.customers}</span>
         <span className="num">{t.outages.start}</span>
         <span className="num">{t.outages.duration}</span>
+        <span className="num">{t.outages.etr}</span>
       </div>
       <div className="outage-body" ref={body} data-testid="outage-list">
         {sorted.length === 0 ? <div className="outage-none">{t.outages.none}</div> : null}
         {shown.map((o) => {
-          const badge = badgeClass(o.status);
           const end = o.restoredAt ?? nowServer;
           const areas = o.transformers.length;
+          const etr = etrState(o, nowServer);
           return (
-            <div key={o.id} className={`outage-row sev-${rowClass(o)}`} data-testid="outage-row" data-outage-device={o.device} data-outage-status={o.status}>
+            <div
+              key={o.id}
+              className={`outage-row sev-${rowClass(o)}${o.id === focusId ? ' focus' : ''}`}
+              data-testid="outage-row"
+              data-outage-device={o.device}
+              data-outage-status={o.status}
+            >
               <span className="dev">
-                <span className="dev-id">{o.device}</span>
+                <span className="dev-id" title={o.device}>
+                  {middleEllipsis(o.device, DEVICE_CHARS)}
+                </span>
                 <span className="dev-sub">
                   {o.feeder}
                   {areas > 0 && !(areas === 1 && o.transformers[0] === o.device) ? ` · ${t.outages.stationAreas(areas)}` : ''}
                 </span>
               </span>
               <span className="status">
-                <span className={`badge sev-${badge}`}>{t.status[o.status]}</span>
+                <span className={`badge sev-${badgeClass(o.status)}`}>{t.status[o.status]}</span>
               </span>
-              <span className="num">{nf.format(o.customers)}</span>
-              <span className="num dim">{timeFmt.format(o.startedAt)}</span>
+              <span className="num">{nf.format(customersOut(o))}</span>
+              <span className="num dim">{clock.time(o.startedAt, nowServer, false)}</span>
               <span className="num">{formatDuration(end - o.startedAt)}</span>
+              <span className={`num etr-${etr}`} data-testid="outage-row-etr">
+                {o.etr !== null && etr !== 'none' ? clock.time(o.etr, nowServer, false) : t.noData}
+              </span>
             </div>
           );
         })}
