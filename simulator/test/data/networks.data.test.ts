@@ -10,13 +10,14 @@ import { loadNetworkFile, NETWORKS_DIR, SHIPPED_NETWORKS } from '@gridwatch/shar
 import { importOpenDss } from '../../src/network/opendss.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DATA = path.resolve(REPO_ROOT, '../shared/data');
+// GW_SHARED_DATA points elsewhere when the clone does not sit beside shared/.
+const DATA = process.env.GW_SHARED_DATA ? path.resolve(process.env.GW_SHARED_DATA) : path.resolve(REPO_ROOT, '../shared/data');
 const GREENSBORO = path.join(DATA, 'smart-ds-greensboro');
 const IEEE8500 = path.join(DATA, 'ieee-8500-node');
 
 for (const dir of [GREENSBORO, IEEE8500]) {
   if (!existsSync(dir)) {
-    throw new Error(`data test: ${dir} not found. These tests need the shared data folder beside the clone (${DATA}); see /work/shared/data/README.md.`);
+    throw new Error(`data test: ${dir} not found. These tests need the shared data folder beside the clone (${DATA}); or set GW_SHARED_DATA.`);
   }
 }
 
