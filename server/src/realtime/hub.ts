@@ -20,6 +20,9 @@ export class RealtimeHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   private seq = 0;
   private pending = new Map<string, OutageDto>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
+  private readonly flushMs: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly history: KpiPoint[] = [];
   bytesSent = 0;
@@ -37,14 +40,24 @@ export class RealtimeHub {
         }
       });
     });
-    this.timers.push(setInterval(() => this.flushOutages(), o.outageFlushMs ?? 250));
+    this.flushMs = o.outageFlushMs ?? 250;
     this.timers.push(setInterval(() => this.io.emit('kpi:update', { kpis: this.o.kpis() }), o.kpiIntervalMs ?? 1_000));
     this.timers.push(setInterval(() => this.sampleHistory(), o.historyIntervalMs ?? 5_000));
   }
 
-  /** Queue changed outages; they go out at the next flush, each in its latest state. */
+  /**
+   * Queue changed outages. The first change after a quiet spell goes out at once (same tick);
+   * changes within `outageFlushMs` of the last delta wait for the end of that window, so a wall
+   * gets at most a few deltas per second however busy the storm.
+   */
   outagesChanged(outages: readonly OutageDto[]): void {
     for (const o of outages) this.pending.set(o.id, o);
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastFlush + this.flushMs - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.flushOutages();
+    }, wait);
   }
 
   kpiHistory(): KpiPoint[] {
@@ -57,6 +70,7 @@ export class RealtimeHub {
 
   flushOutages(): void {
     if (this.pending.size === 0) return;
+    this.lastFlush = Date.now();
     const outages = [...this.pending.values()];
     this.pending.clear();
     this.seq++;
@@ -69,6 +83,7 @@ export class RealtimeHub {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     // Not io.close(): that would also close the HTTP server, which Fastify owns and closes.
     this.io.disconnectSockets(true);
     this.io.engine.close();
