@@ -105,7 +105,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
     outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),
     outageHoldS: num(env, 'OUTAGE_HOLD_S', 35),
-    outageCustomerSideHoldS: num(env, 'OUTAGE_CUSTOMER_SIDE_HOLD_S', 120),
+    outageCustomerSideHoldS: num(env, 'OUTAGE_CUSTOMER_SIDE_HOLD_S', 30),
     outageDaHoldS: num(env, 'OUTAGE_DA_HOLD_S', 45),
     outageRollupFraction: num(env, 'OUTAGE_ROLLUP_FRACTION', 0.5),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
