@@ -198,7 +198,6 @@ for (let i = 0; i < plan.length; i++) {
   await sleep(Math.max(0, due - Date.now()));
   const lossTs = new Date().toISOString();
   for (const a of p.areas) dark.add(a);
-  const first = Date.now();
   if (p.lockout) {
     await publisher.publishAsync(t.faults(index.device.get(p.device)!.feeder), JSON.stringify({ device: p.device, ts: lossTs, kind: 'breaker.trip' }), { qos: 1 });
     await publisher.publishAsync(t.faults(index.device.get(p.device)!.feeder), JSON.stringify({ device: p.device, ts: lossTs, kind: 'breaker.lockout' }), { qos: 1 });
@@ -212,7 +211,6 @@ for (let i = 0; i < plan.length; i++) {
     pubs.push(publisher.publishAsync(t.meterEvents(a), JSON.stringify({ device: index.transformer.get(a)!.concentrator, ts: lossTs, code: EVENT_CODE.powerOff }), { qos: 1 }));
   }
   await Promise.all(pubs);
-  void first;
 }
 log(`storm published in ${((Date.now() - stormStart) / 1000).toFixed(1)} s`);
 await sleep((HOLD_S + 15) * 1000);

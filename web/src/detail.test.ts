@@ -1,31 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OutageDto } from '@gridwatch/shared';
+import { outage } from './testing.ts';
 import { dayOffset, detailOrder, etrState, limitNotes, middleEllipsis, nestedOf, nextInCycle, shownInCycle, summariseEvidence } from './detail.ts';
 import { outageShapes, statesOfShapes } from './state.ts';
-
-function outage(id: string, patch: Partial<OutageDto> = {}): OutageDto {
-  return {
-    id,
-    status: 'confirmed',
-    level: 'transformer',
-    device: `T-${id}`,
-    feeder: 'F0101',
-    transformers: [`T-${id}`],
-    customers: 20,
-    startedAt: 1_000_000,
-    detectedAt: 1_000_000,
-    restoredAt: null,
-    lon: 121.4,
-    lat: 37.4,
-    evidence: [],
-    parentId: null,
-    etr: null,
-    faultSection: null,
-    steps: [],
-    restored: [],
-    ...patch,
-  };
-}
 
 describe('detail cycle', () => {
   it('orders active root outages largest first, then oldest first, then by id', () => {

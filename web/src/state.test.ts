@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Kpis, KpiPoint, OutageDto, Snapshot } from '@gridwatch/shared';
+import { outage } from './testing.ts';
+import type { Kpis, KpiPoint, Snapshot } from '@gridwatch/shared';
 import {
   KPI_HISTORY_MAX,
   RECENT_MS,
@@ -20,30 +21,6 @@ import {
 } from './state.ts';
 
 const MIN = 60_000;
-
-function outage(id: string, patch: Partial<OutageDto> = {}): OutageDto {
-  return {
-    id,
-    status: 'confirmed',
-    level: 'transformer',
-    device: `T-${id}`,
-    feeder: 'F0101',
-    transformers: [`T-${id}`],
-    customers: 20,
-    startedAt: 1_000_000,
-    detectedAt: 1_000_000,
-    restoredAt: null,
-    lon: 121.4,
-    lat: 37.4,
-    evidence: [],
-    parentId: null,
-    etr: null,
-    faultSection: null,
-    steps: [],
-    restored: [],
-    ...patch,
-  };
-}
 
 function kpis(at: number, patch: Partial<Kpis> = {}): Kpis {
   return {

@@ -136,7 +136,8 @@ export class OutageEngine {
   private readonly open = new Map<string, OpenOutage>();
   /** station area → root outage that covers it */
   private readonly coveredBy = new Map<string, string>();
-  private readonly lone = new Map<string, LoneMeter>();
+  /** station area → its lone meters (off while the area is not known to be dark) */
+  private readonly lone = new Map<string, Map<string, LoneMeter>>();
   private readonly flaps = new Map<string, number[]>();
   private readonly deviceRestoredAt = new Map<string, number>();
   private readonly episodes = new Map<string, Episode>();
@@ -192,13 +193,14 @@ export class OutageEngine {
    * concentrator sends nothing); this also ends outages whose restore events were lost.
    */
   readings(transformer: string, intervalEnd: number, intervalMs: number, meters: readonly string[] = []): void {
-    const present = new Set(meters);
-    for (const [m, l] of this.lone) {
-      if (l.transformer !== transformer || intervalEnd <= l.ts) continue;
-      this.lone.delete(m);
+    const here = this.lone.get(transformer);
+    const present = here ? new Set(meters) : null;
+    for (const [m, l] of here ?? []) {
+      if (intervalEnd <= l.ts) continue;
+      here!.delete(m);
       // Its neighbours were read after the loss and it was not: the station area is live and
       // only this customer is without power.
-      if (!present.has(m) && meters.length > 0 && intervalEnd - l.ts >= 0) this.customerSide(m, l, intervalEnd);
+      if (!present!.has(m) && meters.length > 0) this.customerSide(m, l, intervalEnd);
     }
     for (const m of meters) {
       const o = this.open.get(this.meterOutage.get(m) ?? '');
@@ -305,7 +307,10 @@ export class OutageEngine {
       this.daClose(device, c.ts, `${c.kind} (unconfirmed for ${CLOSE_CONFIRM_MS / 60_000} min, taken as restored)`);
     }
     this.predict();
-    for (const [m, l] of this.lone) if (now - l.seenAt > this.o.pendingTtlMs) this.lone.delete(m);
+    for (const [t, meters] of this.lone) {
+      for (const [m, l] of meters) if (now - l.seenAt > this.o.pendingTtlMs) meters.delete(m);
+      if (meters.size === 0) this.lone.delete(t);
+    }
     for (const [t, a] of this.areas) {
       // Keep an area while its last restoration can still make late evidence stale.
       if (!a.out && a.off.size === 0 && a.concentratorOff === null && now - Math.max(a.seenAt, a.lastRestoredAt) > this.o.pendingTtlMs) this.areas.delete(t);
@@ -419,16 +424,18 @@ export class OutageEngine {
     if (ev.concentrator || recent.length >= needed) {
       for (const [m, ts] of a.off) if (ts < ev.ts - METER_WINDOW_MS) a.off.delete(m);
       if (!a.out) this.markOut(a, Math.min(ev.ts, ...recent.map(([, ts]) => ts)), now);
-      for (const m of a.off.keys()) this.lone.delete(m);
+      this.lone.delete(a.id); // the whole area is dark: its lone meters were not alone
     } else if (!ev.concentrator) {
-      this.lone.set(ev.device, { transformer: ev.transformer, ts: ev.ts, seenAt: now });
+      let meters = this.lone.get(ev.transformer);
+      if (!meters) this.lone.set(ev.transformer, (meters = new Map()));
+      meters.set(ev.device, { transformer: ev.transformer, ts: ev.ts, seenAt: now });
     }
   }
 
   private powerRestored(ev: PowerEvent): void {
     this.deviceRestoredAt.set(ev.device, Math.max(this.deviceRestoredAt.get(ev.device) ?? -Infinity, ev.ts));
-    const lone = this.lone.get(ev.device);
-    if (lone && ev.ts >= lone.ts) this.lone.delete(ev.device);
+    const lone = this.lone.get(ev.transformer)?.get(ev.device);
+    if (lone && ev.ts >= lone.ts) this.lone.get(ev.transformer)!.delete(ev.device);
     const cs = this.open.get(this.meterOutage.get(ev.device) ?? '');
     if (cs && ev.ts >= cs.dto.startedAt) {
       this.addEvidence(cs.dto, { ts: ev.ts, device: ev.device, kind: 'meter.power-restored' });
@@ -479,14 +486,19 @@ export class OutageEngine {
     if (!a.out) return;
     this.confirmCloses(a.id, at);
     if (!a.out) return;
+    this.markLive(a, at);
+    const root = this.rootOf(a.id);
+    if (root) this.restoreAreas(root, [a.id], at);
+  }
+
+  /** The counterpart of markOut: the area has power again from `at`. */
+  private markLive(a: AreaState, at: number): void {
     a.out = false;
     a.lastRestoredAt = Math.max(a.lastRestoredAt, at);
     a.off.clear();
     a.restored.clear();
     a.concentratorOff = null;
     for (const d of this.topology.path(a.id)) this.outBelow.set(d, Math.max(0, (this.outBelow.get(d) ?? 0) - 1));
-    const root = this.rootOf(a.id);
-    if (root) this.restoreAreas(root, [a.id], at);
   }
 
   // ── prediction (hold, then roll-up) ───────────────────────────────────────────────────────
@@ -710,8 +722,9 @@ export class OutageEngine {
       if (a) a.lastRestoredAt = Math.max(a.lastRestoredAt, ep.lastReclose!);
       else this.area(t).lastRestoredAt = ep.lastReclose!;
     }
-    for (const [m, l] of this.lone) {
-      if (l.ts >= from && l.ts <= to && this.topology.covers(device, l.transformer)) this.lone.delete(m);
+    for (const t of below) {
+      const meters = this.lone.get(t);
+      for (const [m, l] of meters ?? []) if (l.ts >= from && l.ts <= to) meters!.delete(m);
     }
     const dto = this.newDto('device', device, ep.firstTrip, now, 'momentary');
     dto.restoredAt = ep.lastReclose;
@@ -776,14 +789,7 @@ export class OutageEngine {
     this.addEvidence(o.dto, { ts, device, kind, note: isolated.length ? `${device} closed; ${isolated.join(', ')} still open` : `${device} closed` });
     for (const t of back) {
       const a = this.areas.get(t);
-      if (a?.out) {
-        a.out = false;
-        a.lastRestoredAt = Math.max(a.lastRestoredAt, ts);
-        a.off.clear();
-        a.restored.clear();
-        a.concentratorOff = null;
-        for (const d of this.topology.path(t)) this.outBelow.set(d, Math.max(0, (this.outBelow.get(d) ?? 0) - 1));
-      }
+      if (a?.out) this.markLive(a, ts);
     }
     this.restoreAreas(o, back, ts, true);
   }
