@@ -51,6 +51,7 @@ Examples:
   pnpm sim replay lockout.ndjson --speed 20
   pnpm sim --scenario planned --lead 30m --outage-s 3600 --speed 10 --duration 2h
   pnpm sim --scenario chronic-line --span 12h --speed 60 --duration 12h
+  pnpm sim --network greensboro --scenario daily --speed 600 --duration 14d --reading-interval 3600 --truth daily-truth.ndjson
   pnpm sim --rate 2000 --duration 5m
   pnpm sim network --out demo-network.json
 `;

@@ -33,7 +33,7 @@ export const RUN_OPTIONS = {
 export const RUN_HELP = `  --network <name|file>     demo (generated), a shipped network (greensboro) or a network JSON(.gz) file (default demo)
   --device <id>             section/switch for feeder-lockout, reclose-success, planned, chronic-line
   --customer <id>           customer for customer-side
-  --faults <n>              storm size (default 1.5 per feeder)
+  --faults <n>              storm size (default 1.5 per feeder); daily: unplanned outages a day (default 24)
   --lead <d>                planned: announcement ahead of the start (default 1h)
   --span <d>                chronic-line: period of its 18 outages (default 730d)
   --behaviour <file>        customer behaviour overrides (JSON, validated; see simulator/src/behaviour.ts)

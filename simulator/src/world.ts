@@ -848,9 +848,11 @@ export function createWorld(options: WorldOptions): World {
     next(start);
   };
 
+  // Temporary faults clear by reclosing: only on sections a breaker or recloser protects (below a
+  // fuse the fuse would blow for good, and nobody would come to replace it).
   const trunk = new Map<string, string[]>();
   for (const d of net.network.devices) {
-    if (d.kind === 'fuse') continue;
+    if (d.kind === 'fuse' || net.device.get(topo.interrupter(d.id))?.kind === 'fuse') continue;
     let list = trunk.get(d.feeder);
     if (!list) trunk.set(d.feeder, (list = []));
     list.push(d.id);
