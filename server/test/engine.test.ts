@@ -282,6 +282,35 @@ describe('planned and customer-side', () => {
     expect(blink.engine.active()).toHaveLength(0);
   });
 
+  it('takes a lone meter off for 3 min, on a quiet feeder, as customer-side before the next readings', () => {
+    const s = setup();
+    const meter = metersOf(2)[0]!;
+    s.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    s.at(2 * MIN);
+    expect(s.engine.active()).toHaveLength(0);
+    s.at(3 * MIN);
+    const [o] = s.engine.active();
+    expect(o).toMatchObject({ status: 'customer-side', level: 'meter', device: meter, customers: 1, startedAt: T0 });
+    expect(o!.evidence.find((e) => e.kind === 'located')!.note).toMatch(/no restore for 3 min.*next readings confirm/);
+    // The readings then agree: still one outage.
+    s.engine.readings(T(2), T0 + 15 * MIN, 15 * MIN, metersOf(2).slice(1));
+    expect(s.engine.active()).toHaveLength(1);
+
+    // A blink restored within seconds, or a loss while the feeder is busy (a momentary, a larger
+    // outage taking shape), waits for the readings.
+    const blink = setup();
+    blink.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    blink.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-restored', ts: T0 + 20 * S });
+    blink.at(3 * MIN);
+    expect(blink.engine.active()).toHaveLength(0);
+    const busy = setup();
+    busy.engine.apply({ device: meter, transformer: T(2), concentrator: false, kind: 'power-off', ts: T0 });
+    busy.da('F0101-R1', 'breaker.trip', T0 + 30 * S);
+    busy.da('F0101-R1', 'breaker.reclose', T0 + 32 * S);
+    busy.at(3 * MIN);
+    expect(busy.engine.active().filter((x) => x.level === 'meter')).toHaveLength(0);
+  });
+
   it('ignores a flapping meter', () => {
     const s = setup();
     const meter = metersOf(2)[1]!;

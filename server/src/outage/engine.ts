@@ -61,6 +61,12 @@ export interface EngineOptions {
    * customer-side outage; this is how long it must have been off before a batch can say so.
    */
   customerSideHoldMs?: number;
+  /**
+   * A lone meter off this long (receipt time) with no restore while nothing says its station area
+   * is dark is taken as customer-side before the next readings (0: wait for the readings).
+   * Flapping meters report their restore within seconds; this outlasts their transport delays.
+   */
+  customerSideEarlyMs?: number;
   /** Share of a device's station areas that must be dark to locate the outage at the device. */
   rollupFraction?: number;
   /** The same for breakers and reclosers that did not report: they would have, so ask for more. */
@@ -115,9 +121,13 @@ interface LoneMeter {
   transformer: string;
   ts: number;
   seenAt: number;
+  /** The early customer-side decision was taken. */
+  decided?: boolean;
 }
 
 const HOUR = 3_600_000;
+/** A lone meter is taken as customer-side early only if its feeder was quiet this long either side. */
+const FEEDER_QUIET_MS = 5 * 60_000;
 /** Evidence this close in time to an outage below is the same event. */
 const RELATED_MS = 90_000;
 /** A DA close with neither confirmation nor contrary evidence is trusted after this long. */
@@ -158,6 +168,7 @@ export class OutageEngine {
   private queue: string[] = [];
   /** meter → its customer-side outage */
   private readonly meterOutage = new Map<string, string>();
+  private readonly feederEvents = new Map<string, { device: string; ts: number }[]>();
   private seq = 0;
 
   constructor(options: EngineOptions, openOutages: readonly OutageDto[] = []) {
@@ -165,6 +176,7 @@ export class OutageEngine {
     this.o = {
       holdMs: 35_000,
       customerSideHoldMs: 30_000,
+      customerSideEarlyMs: 180_000,
       rollupFraction: 0.5,
       rollupFractionReporting: 0.9,
       daHoldMs: 45_000,
@@ -182,8 +194,12 @@ export class OutageEngine {
   // ── inputs ────────────────────────────────────────────────────────────────────────────────
 
   apply(ev: PowerEvent): void {
-    if (!this.o.index.transformer.has(ev.transformer)) return;
-    if (ev.kind === 'power-off') this.powerOff(ev);
+    const tf = this.o.index.transformer.get(ev.transformer);
+    if (!tf) return;
+    if (ev.kind === 'power-off') {
+      this.noteFeeder(tf.feeder, ev.device, ev.ts);
+      this.powerOff(ev);
+    }
     else this.powerRestored(ev);
     this.predict();
   }
@@ -223,6 +239,8 @@ export class OutageEngine {
   fault(ev: FaultEvent): void {
     const kind = this.topology.kind(ev.device);
     if (!kind) return;
+    const feeder = this.o.index.device.get(ev.device)?.feeder;
+    if (feeder) this.noteFeeder(feeder, ev.device, ev.ts);
     const now = this.o.now();
     switch (ev.kind) {
       case 'breaker.trip': {
@@ -308,7 +326,15 @@ export class OutageEngine {
     }
     this.predict();
     for (const [t, meters] of this.lone) {
-      for (const [m, l] of meters) if (now - l.seenAt > this.o.pendingTtlMs) meters.delete(m);
+      for (const [m, l] of meters) {
+        if (now - l.seenAt > this.o.pendingTtlMs) meters.delete(m);
+        // Decided once, right when the wait is over: an older lone meter was part of something
+        // larger (it stayed lone while an outage covered its area) and waits for readings.
+        else if (this.o.customerSideEarlyMs > 0 && !l.decided && now - l.seenAt >= this.o.customerSideEarlyMs) {
+          l.decided = true;
+          if (now - l.seenAt < this.o.customerSideEarlyMs + 60_000 && !this.meterOutage.has(m) && this.aloneOnFeeder(m, l)) this.customerSide(m, l, null);
+        }
+      }
       if (meters.size === 0) this.lone.delete(t);
     }
     for (const [t, a] of this.areas) {
@@ -662,10 +688,29 @@ export class OutageEngine {
 
   // ── customer-side ─────────────────────────────────────────────────────────────────────────
 
-  private customerSide(meter: string, l: LoneMeter, readAt: number): void {
-    if (l.ts > readAt - this.o.customerSideHoldMs) return;
+  /** Recent power-off and protection evidence per feeder, by device time. */
+  private noteFeeder(feeder: string, device: string, ts: number): void {
+    let list = this.feederEvents.get(feeder);
+    if (!list) this.feederEvents.set(feeder, (list = []));
+    list.push({ device, ts });
+    const cut = ts - FEEDER_QUIET_MS * 2;
+    while (list.length > 64 || (list.length && list[0]!.ts < cut)) list.shift();
+  }
+
+  /** Nothing else on the meter's feeder lost power or tripped around its loss (then it is not a momentary or a larger outage). */
+  private aloneOnFeeder(meter: string, l: LoneMeter): boolean {
+    const feeder = this.o.index.transformer.get(l.transformer)?.feeder;
+    const list = feeder ? this.feederEvents.get(feeder) : undefined;
+    return !list?.some((e) => e.device !== meter && Math.abs(e.ts - l.ts) <= FEEDER_QUIET_MS);
+  }
+
+  /** `readAt`: the readings that showed it; null: no restore for `customerSideEarlyMs`. */
+  private customerSide(meter: string, l: LoneMeter, readAt: number | null): void {
+    if (readAt !== null && l.ts > readAt - this.o.customerSideHoldMs) return;
     const a = this.areas.get(l.transformer);
     if (a?.out || this.coveredBy.has(l.transformer) || this.meterOutage.has(meter)) return;
+    // Its station area was restored after this meter went off: it was part of that outage.
+    if (readAt === null && a && a.lastRestoredAt >= l.ts) return;
     if ((this.deviceRestoredAt.get(meter) ?? -Infinity) >= l.ts) return;
     const now = this.o.now();
     const c = this.o.index.meter.get(meter)!;
@@ -673,7 +718,11 @@ export class OutageEngine {
     const dto = this.newDto('meter', meter, l.ts, now, 'customer-side');
     Object.assign(dto, { feeder: t.feeder, transformers: [], customers: 1, lon: c.lon, lat: c.lat });
     this.addEvidence(dto, { ts: l.ts, device: meter, kind: 'meter.power-off' });
-    this.addEvidence(dto, { ts: readAt, device: t.id, kind: 'located', note: `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew` });
+    const note =
+      readAt === null
+        ? `only ${meter} is off: no restore for ${Math.round((now - l.seenAt) / 60_000)} min and nothing says station area ${t.id} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`
+        : `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew`;
+    this.addEvidence(dto, { ts: readAt ?? now, device: t.id, kind: 'located', note });
     this.touch(this.register(dto, [], false, meter));
   }
 
