@@ -5,3 +5,4 @@ export * from './network.ts';
 export * from './random.ts';
 export * from './generate.ts';
 export * from './realtime.ts';
+export * from './risk.ts';

@@ -1,0 +1,265 @@
+// What the complaint-risk model knows about a customer in an open outage: only what a utility
+// has - the outage as GridWatch located it, the customer's profile, the outages and contacts on
+// record for that customer, the notices GridWatch sent and the clock. One row per (customer,
+// outage, instant); every feature has a name and words, so officers can read why.
+import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const DAY = 24 * H;
+
+/** Where an outage is, as the model distinguishes it. */
+export type RiskKind = 'customer-side' | 'transformer' | 'fuse' | 'trunk' | 'planned';
+
+/** An open outage as the model sees it. */
+export interface RiskOutage {
+  id: string;
+  startedAt: number;
+  kind: RiskKind;
+  /** Customers still without power. */
+  customers: readonly Customer[];
+}
+
+export function riskKindOf(dto: Pick<OutageDto, 'status' | 'level' | 'device'>, index: NetworkIndex): RiskKind {
+  if (dto.status === 'planned') return 'planned';
+  if (dto.level === 'meter') return 'customer-side';
+  if (dto.level === 'transformer') return 'transformer';
+  return index.device.get(dto.device)?.kind === 'fuse' ? 'fuse' : 'trunk';
+}
+
+/** Customers of an outage still without power: its station areas not yet restored, or its meter. */
+export function darkCustomers(dto: Pick<OutageDto, 'level' | 'device' | 'transformers' | 'restored'>, index: NetworkIndex): Customer[] {
+  if (dto.level === 'meter') {
+    const c = index.meter.get(dto.device);
+    return c ? [c] : [];
+  }
+  const restored = new Set(dto.restored);
+  const out: Customer[] = [];
+  for (const t of dto.transformers) if (!restored.has(t)) out.push(...(index.customersOf.get(t) ?? []));
+  return out;
+}
+
+export function riskOutageOf(dto: OutageDto, index: NetworkIndex): RiskOutage {
+  return { id: dto.id, startedAt: dto.startedAt, kind: riskKindOf(dto, index), customers: darkCustomers(dto, index) };
+}
+
+interface Notice {
+  at: number;
+  etr: number | null;
+}
+
+/**
+ * Per-customer record of sustained outages, contacts and notices, kept for a year. Fed from the
+ * database at start and by the live streams; every add is idempotent on its id.
+ */
+export class CustomerHistory {
+  private readonly outages = new Map<string, number[]>();
+  private readonly complaints = new Map<string, number[]>();
+  private readonly others = new Map<string, number[]>();
+  private readonly notices = new Map<string, Notice[]>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly keepMs = 366 * DAY) {}
+
+  /** A sustained outage that started at `at` reached these customers. */
+  addOutage(id: string, customers: Iterable<string>, at: number): void {
+    if (!this.once(`o:${id}`)) return;
+    for (const c of customers) push(this.outages, c, at);
+  }
+
+  addContact(id: string, customer: string, at: number, category: string): void {
+    if (!this.once(`c:${id}`)) return;
+    push(category === 'outage' ? this.complaints : this.others, customer, at);
+  }
+
+  addNotice(id: string, customers: Iterable<string>, at: number, etr: number | null): void {
+    if (!this.once(`n:${id}`)) return;
+    for (const c of customers) {
+      let list = this.notices.get(c);
+      if (!list) this.notices.set(c, (list = []));
+      list.push({ at, etr });
+      if (list.length > 8) list.shift();
+    }
+  }
+
+  /** Outages that started in [from, to). */
+  outagesBetween(customer: string, from: number, to: number): number {
+    return countBetween(this.outages.get(customer), from, to);
+  }
+
+  complaintsBetween(customer: string, from: number, to: number): number {
+    return countBetween(this.complaints.get(customer), from, to);
+  }
+
+  othersBetween(customer: string, from: number, to: number): number {
+    return countBetween(this.others.get(customer), from, to);
+  }
+
+  /** The latest notice sent in [from, to]. */
+  noticeBetween(customer: string, from: number, to: number): Notice | null {
+    const list = this.notices.get(customer);
+    if (!list) return null;
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.at >= from && list[i]!.at <= to) return list[i]!;
+    return null;
+  }
+
+  /** Drops what is older than the kept year. */
+  prune(now: number): void {
+    const cut = now - this.keepMs;
+    for (const map of [this.outages, this.complaints, this.others]) {
+      for (const [c, list] of map) {
+        const i = lowerBound(list, cut);
+        if (i === list.length) map.delete(c);
+        else if (i > 0) list.splice(0, i);
+      }
+    }
+    if (this.seen.size > 2_000_000) this.seen.clear();
+  }
+
+  private once(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, at: number): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  // Almost always appended in time order; keep it sorted when not.
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > at) i--;
+  list.splice(i, 0, at);
+}
+
+function lowerBound(list: readonly number[], x: number): number {
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const countBetween = (list: readonly number[] | undefined, from: number, to: number) => (list ? lowerBound(list, to) - lowerBound(list, from) : 0);
+
+// ---- the features -------------------------------------------------------------------------------
+
+export interface FeatureDef {
+  name: string;
+  en: string;
+  zh: string;
+}
+
+const ELAPSED = [
+  ['elapsed.0-15m', 0, 15, 'out for under 15 min', '停电不足15分钟'],
+  ['elapsed.15-30m', 15, 30, 'out for 15–30 min', '停电15–30分钟'],
+  ['elapsed.30-60m', 30, 60, 'out for 30–60 min', '停电30–60分钟'],
+  ['elapsed.1-2h', 60, 120, 'out for 1–2 h', '停电1–2小时'],
+  ['elapsed.2-4h', 120, 240, 'out for 2–4 h', '停电2–4小时'],
+  ['elapsed.4h+', 240, Infinity, 'out for over 4 h', '停电超过4小时'],
+] as const;
+
+const KINDS: readonly [RiskKind, string, string][] = [
+  ['customer-side', 'a single customer without power (customer-side)', '单户停电（客户侧）'],
+  ['transformer', 'a whole station area out', '整个台区停电'],
+  ['fuse', 'a lateral (fuse) out', '分支线（熔断器）停电'],
+  ['trunk', 'a feeder section out', '馈线段停电'],
+  ['planned', 'planned outage (announced)', '计划停电（已公告）'],
+];
+
+/** Local hour bands of the hour ahead. */
+const HOURS = [
+  ['hour.night', 0, 6, 'night (00–06)', '夜间（00–06时）'],
+  ['hour.morning', 6, 9, 'morning (06–09)', '早间（06–09时）'],
+  ['hour.day', 9, 18, 'daytime (09–18)', '白天（09–18时）'],
+  ['hour.evening', 18, 22, 'evening (18–22)', '晚间（18–22时）'],
+  ['hour.late', 22, 24, 'late evening (22–24)', '深夜（22–24时）'],
+] as const;
+
+export const FEATURES: readonly FeatureDef[] = [
+  ...ELAPSED.map(([name, , , en, zh]) => ({ name, en, zh })),
+  ...KINDS.map(([k, en, zh]) => ({ name: `kind.${k}`, en, zh })),
+  { name: 'type.commercial', en: 'commercial customers', zh: '商业客户' },
+  { name: 'type.industrial', en: 'industrial customers', zh: '工业客户' },
+  { name: 'type.critical', en: 'critical customers (e.g. hospitals)', zh: '重要客户（如医院）' },
+  { name: 'sensitive', en: 'outage-sensitive customers', zh: '停电敏感客户' },
+  { name: 'outages.7d', en: 'outages in the last 7 days', zh: '近7天停电次数' },
+  { name: 'outages.30d', en: 'outages in the last 30 days', zh: '近30天停电次数' },
+  { name: 'outages.90d', en: 'outages in the last 90 days', zh: '近90天停电次数' },
+  { name: 'outages.365d', en: 'outages in the last year', zh: '近一年停电次数' },
+  { name: 'complaints.365d', en: 'outage complaints in the last year', zh: '近一年停电投诉' },
+  { name: 'contacts.365d', en: 'other contacts in the last year', zh: '近一年其他来电' },
+  { name: 'called', en: 'already called about this outage', zh: '本次停电已来电' },
+  { name: 'notice.etr', en: 'notified with a restoration time', zh: '已通知（含预计复电时间）' },
+  { name: 'notice.no-etr', en: 'notified without a restoration time', zh: '已通知（无复电时间）' },
+  { name: 'notice.etr-passed', en: 'announced restoration time has passed', zh: '已过承诺复电时间' },
+  ...HOURS.map(([name, , , en, zh]) => ({ name, en, zh })),
+  { name: 'weekend', en: 'weekend', zh: '周末' },
+  { name: 'size', en: 'customers out (log10)', zh: '停电户数（对数）' },
+];
+export const FEATURE_COUNT = FEATURES.length;
+const F = Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<string, number>;
+
+export interface FeatureContext {
+  history: CustomerHistory;
+  /** Local time = UTC + this. */
+  utcOffsetMs: number;
+}
+
+/**
+ * Writes the features of every customer of `o` at instant `t` into `out` (row-major, one row per
+ * customer in `o.customers` order) and returns it.
+ */
+export function outageFeatures(o: RiskOutage, t: number, ctx: FeatureContext, out = new Float64Array(o.customers.length * FEATURE_COUNT)): Float64Array {
+  const d = FEATURE_COUNT;
+  out.fill(0, 0, o.customers.length * d);
+  // Shared by all customers of the outage.
+  const elapsedMin = Math.max(0, (t - o.startedAt) / MIN);
+  const elapsedIdx = ELAPSED.findIndex(([, lo, hi]) => elapsedMin >= lo && elapsedMin < hi);
+  const local = new Date(t + 30 * MIN + ctx.utcOffsetMs);
+  const hour = local.getUTCHours();
+  const hourName = HOURS.find(([, lo, hi]) => hour >= lo && hour < hi)![0];
+  const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6 ? 1 : 0;
+  const size = Math.log10(1 + o.customers.length);
+  const h = ctx.history;
+  o.customers.forEach((c, i) => {
+    const r = i * d;
+    out[r + elapsedIdx] = 1;
+    out[r + F[`kind.${o.kind}`]!] = 1;
+    if (c.type !== 'residential') out[r + F[`type.${c.type}`]!] = 1;
+    if (c.sensitive) out[r + F.sensitive!] = 1;
+    out[r + F['outages.7d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 7 * DAY, o.startedAt));
+    out[r + F['outages.30d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 30 * DAY, o.startedAt));
+    out[r + F['outages.90d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 90 * DAY, o.startedAt));
+    out[r + F['outages.365d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
+    out[r + F['complaints.365d']!] = Math.log1p(h.complaintsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
+    out[r + F['contacts.365d']!] = Math.log1p(h.othersBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
+    if (h.complaintsBetween(c.id, o.startedAt, t + 1) > 0) out[r + F.called!] = 1;
+    const n = h.noticeBetween(c.id, o.startedAt, t);
+    if (n) {
+      if (n.etr === null) out[r + F['notice.no-etr']!] = 1;
+      else if (t < n.etr) out[r + F['notice.etr']!] = 1;
+      else out[r + F['notice.etr-passed']!] = 1;
+    }
+    out[r + F[hourName]!] = 1;
+    out[r + F.weekend!] = weekend;
+    out[r + F.size!] = size;
+  });
+  return out;
+}
+
+/** Words for an outage's value of a feature (the share or mean over its at-risk customers). */
+export function describeValue(feature: string, mean: number, customers: number, lang: 'en' | 'zh' = 'en'): string {
+  if (feature.startsWith('outages.') || feature.endsWith('.365d')) {
+    const v = (Math.expm1(mean)).toFixed(1);
+    return lang === 'zh' ? `平均 ${v} 次` : `mean ${v}`;
+  }
+  if (feature === 'size') return String(Math.round(10 ** mean - 1));
+  if (feature.startsWith('type.') || feature === 'sensitive' || feature === 'called' || feature.startsWith('notice.')) {
+    const k = Math.round(mean * customers);
+    return lang === 'zh' ? `${k}/${customers} 户` : `${k} of ${customers}`;
+  }
+  return lang === 'zh' ? '是' : 'yes';
+}

@@ -1,0 +1,243 @@
+// Learning the complaint-risk model from history - the outages GridWatch found, the contacts that
+// came in and the notices it sent, as a utility has them in its database. Pure: the server reads
+// the rows from PostgreSQL, the evaluation harness collects them from its run; both call
+// `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
+// threshold and to report honest figures; the published model is then refitted on everything.
+import type { Customer, NetworkIndex } from '@gridwatch/shared';
+import { CustomerHistory, FEATURE_COUNT, FEATURES, outageFeatures, type RiskKind, type RiskOutage } from './features.ts';
+import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
+import { PRIOR_MODEL, type RiskModel } from './model.ts';
+
+const MIN = 60_000;
+const H = 60 * MIN;
+/** Shorter interruptions are momentary (IEEE 1366) and not modelled. */
+export const SUSTAINED_MS = 5 * MIN;
+/** Contacts up to this long after restoration still belong to the outage. */
+export const AFTERMATH_MS = H;
+/** Instants after detection at which the model is evaluated in training, minutes. */
+const OFFSETS_MIN = [0, 1, 2, 4, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 60, 75, 90, 120, 150, 180, 240, 300, 360, 480, 600, 720, 960, 1440];
+
+export interface HistoryOutage {
+  id: string;
+  startedAt: number;
+  detectedAt: number;
+  restoredAt: number | null;
+  kind: RiskKind;
+  customers: string[];
+}
+
+export interface HistoryContact {
+  id: string;
+  customer: string;
+  at: number;
+  category: string;
+}
+
+export interface HistoryNotice {
+  id: string;
+  at: number;
+  etr: number | null;
+  customers: string[];
+}
+
+export interface TrainingData {
+  outages: HistoryOutage[];
+  contacts: HistoryContact[];
+  notices: HistoryNotice[];
+}
+
+export interface TrainOptions {
+  index: NetworkIndex;
+  /** Training time; open outages are used only up to an hour before it. */
+  now: number;
+  utcOffsetMs: number;
+  version: string;
+  /** Recall the alert threshold must keep on the held-out outages. */
+  targetRecall?: number;
+  /** Fewer labelled outages than this and the prior stays (metrics still reported). */
+  minOutages?: number;
+  l2?: number;
+}
+
+export interface TrainResult {
+  model: RiskModel;
+  /** Why the prior was kept, if it was. */
+  keptPrior: string | null;
+  heldOut: { outages: number; positives: number; auc: number | null; recall: number | null; precision: number | null };
+}
+
+/** A history with everything known, for features (they only ever look before their instant). */
+export function historyOf(data: TrainingData): CustomerHistory {
+  const h = new CustomerHistory(Infinity);
+  for (const o of data.outages) if (isSustained(o)) h.addOutage(o.id, o.customers, o.startedAt);
+  for (const c of data.contacts) h.addContact(c.id, c.customer, c.at, c.category);
+  for (const n of data.notices) h.addNotice(n.id, n.customers, n.at, n.etr);
+  return h;
+}
+
+const isSustained = (o: HistoryOutage) => o.restoredAt === null || o.restoredAt - o.startedAt >= SUSTAINED_MS;
+
+interface OutageSamples {
+  outage: HistoryOutage;
+  /** Row offset and instants. */
+  first: number;
+  instants: number[];
+  customers: number;
+  /** First outage complaint of its customers, or null. */
+  firstComplaint: number | null;
+}
+
+/** Rows (customer × instant) for every usable outage, with the complaint-within-an-hour label. */
+export function buildSamples(data: TrainingData, o: TrainOptions, history = historyOf(data)) {
+  const complaintsOf = new Map<string, number[]>();
+  for (const c of data.contacts) {
+    if (c.category !== 'outage') continue;
+    let list = complaintsOf.get(c.customer);
+    if (!list) complaintsOf.set(c.customer, (list = []));
+    list.push(c.at);
+  }
+  for (const list of complaintsOf.values()) list.sort((a, b) => a - b);
+  const within = (customer: string, from: number, to: number) => {
+    const list = complaintsOf.get(customer);
+    if (!list) return null;
+    for (const at of list) if (at > from && at <= to) return at;
+    return null;
+  };
+
+  const groups: OutageSamples[] = [];
+  const xs: Float64Array[] = [];
+  const ys: number[] = [];
+  let rows = 0;
+  const ctx = { history, utcOffsetMs: o.utcOffsetMs };
+  for (const outage of [...data.outages].sort((a, b) => a.startedAt - b.startedAt)) {
+    if (!isSustained(outage) || outage.customers.length === 0) continue;
+    const end = outage.restoredAt ?? o.now - H;
+    const customers = outage.customers.map((id) => o.index.customer.get(id)).filter((c): c is Customer => c !== undefined);
+    if (customers.length === 0) continue;
+    const instants = OFFSETS_MIN.map((m) => outage.detectedAt + m * MIN).filter((t) => t < end && t + H <= o.now);
+    if (instants.length === 0) continue;
+    let firstComplaint: number | null = null;
+    for (const c of customers) {
+      const at = within(c.id, outage.startedAt, end + AFTERMATH_MS);
+      if (at !== null && (firstComplaint === null || at < firstComplaint)) firstComplaint = at;
+    }
+    const ro: RiskOutage = { id: outage.id, startedAt: outage.startedAt, kind: outage.kind, customers };
+    groups.push({ outage, first: rows, instants, customers: customers.length, firstComplaint });
+    for (const t of instants) {
+      xs.push(outageFeatures(ro, t, ctx));
+      for (const c of customers) ys.push(within(c.id, t, t + H) !== null ? 1 : 0);
+      rows += customers.length;
+    }
+  }
+  const x = new Float64Array(rows * FEATURE_COUNT);
+  let at = 0;
+  for (const chunk of xs) {
+    x.set(chunk, at);
+    at += chunk.length;
+  }
+  return { x, y: Uint8Array.from(ys), groups };
+}
+
+/** Fits, picks the alert threshold on held-out outages and refits on all of them. */
+export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult {
+  const d = FEATURE_COUNT;
+  const { x, y, groups } = buildSamples(data, o);
+  const positivesTotal = y.reduce((a, b) => a + b, 0);
+  const cut = Math.floor(groups.length * 0.75);
+  const splitRow = groups[cut]?.first ?? y.length;
+  const heldOutGroups = groups.slice(cut);
+  const minOutages = o.minOutages ?? 30;
+  const noData = (why: string): TrainResult => ({
+    model: { ...PRIOR_MODEL, metrics: { ...PRIOR_MODEL.metrics, samples: y.length, positives: positivesTotal, outages: groups.length } },
+    keptPrior: why,
+    heldOut: { outages: heldOutGroups.length, positives: heldOutGroups.filter((g) => g.firstComplaint !== null).length, auc: null, recall: null, precision: null },
+  });
+  if (groups.length < minOutages) return noData(`only ${groups.length} outages with a full hour of history (need ${minOutages})`);
+  const trainY = y.subarray(0, splitRow);
+  if (trainY.every((v) => v === 0) || trainY.every((v) => v === 1)) return noData('the training outages have no complaints (or only complaints)');
+
+  const l2 = o.l2 ?? 2;
+  const first = fitLogistic(x.subarray(0, splitRow * d), trainY, d, { l2 });
+  // Held-out figures: row AUC, and per outage the first instant it would have alerted.
+  const scores = new Float64Array(y.length - splitRow);
+  for (let i = splitRow; i < y.length; i++) scores[i - splitRow] = sigmoid(logit(first, x.subarray(i * d, (i + 1) * d)));
+  const heldY = y.subarray(splitRow);
+  const auc = rocAuc(scores, heldY);
+  const curves = heldOutGroups.map((g) => outageCurve(g, (row) => scores[row - splitRow]!));
+  const { threshold, recall, precision } = pickThreshold(curves, o.targetRecall ?? 0.9);
+
+  const all = fitLogistic(x, y, d, { l2 });
+  return {
+    model: {
+      version: o.version,
+      trainedAt: o.now,
+      kind: 'trained',
+      features: FEATURES.map((f) => f.name),
+      coef: all.coef.map((v) => round(v, 5)),
+      mean: all.mean.map((v) => round(v, 6)),
+      std: all.std.map((v) => round(v, 6)),
+      threshold,
+      metrics: { samples: y.length, positives: positivesTotal, outages: groups.length, auc: Number.isNaN(auc) ? null : round(auc, 4), recall, precision },
+    },
+    keptPrior: null,
+    heldOut: { outages: heldOutGroups.length, positives: curves.filter((c) => c.firstComplaint !== null).length, auc: Number.isNaN(auc) ? null : round(auc, 4), recall, precision },
+  };
+}
+
+/** An outage's probability of a complaint within the hour at each of its sampled instants. */
+export interface OutageCurve {
+  instants: number[];
+  probability: number[];
+  firstComplaint: number | null;
+}
+
+function outageCurve(g: OutageSamples, score: (row: number) => number): OutageCurve {
+  const probability = g.instants.map((_, k) => {
+    let logNone = 0;
+    for (let i = 0; i < g.customers; i++) logNone += Math.log1p(-Math.min(score(g.first + k * g.customers + i), 1 - 1e-12));
+    return 1 - Math.exp(logNone);
+  });
+  return { instants: g.instants, probability, firstComplaint: g.firstComplaint };
+}
+
+/**
+ * Outage-level recall (alert before the first complaint) and precision (an alerted outage did
+ * bring a complaint) at a threshold.
+ */
+export function alertFigures(curves: readonly OutageCurve[], threshold: number): { recall: number; precision: number; alerted: number } {
+  let alerted = 0;
+  let truePos = 0;
+  let warned = 0;
+  let positives = 0;
+  for (const c of curves) {
+    const k = c.probability.findIndex((p) => p >= threshold);
+    const alertAt = k < 0 ? null : c.instants[k]!;
+    if (c.firstComplaint !== null) positives++;
+    if (alertAt === null) continue;
+    alerted++;
+    if (c.firstComplaint !== null) {
+      truePos++;
+      if (alertAt < c.firstComplaint) warned++;
+    }
+  }
+  return { recall: positives ? warned / positives : 1, precision: alerted ? truePos / alerted : 1, alerted };
+}
+
+/** The highest-precision threshold that keeps `targetRecall`; if none does, the best F2. */
+export function pickThreshold(curves: readonly OutageCurve[], targetRecall: number): { threshold: number; recall: number | null; precision: number | null } {
+  if (curves.length === 0 || curves.every((c) => c.firstComplaint === null)) return { threshold: PRIOR_MODEL.threshold, recall: null, precision: null };
+  type Pick = { threshold: number; recall: number; precision: number; score: number };
+  let best: Pick | null = null;
+  let bestF2: Pick | null = null;
+  for (let k = 2; k <= 95; k++) {
+    const threshold = k / 100;
+    const f = alertFigures(curves, threshold);
+    if (f.recall >= targetRecall && (!best || f.precision > best.precision)) best = { threshold, ...f, score: f.precision };
+    const f2 = f.recall + f.precision > 0 ? (5 * f.precision * f.recall) / (4 * f.precision + f.recall) : 0;
+    if (!bestF2 || f2 > bestF2.score) bestF2 = { threshold, ...f, score: f2 };
+  }
+  const pick: Pick = best ?? bestF2!;
+  return { threshold: pick.threshold, recall: round(pick.recall, 4), precision: round(pick.precision, 4) };
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

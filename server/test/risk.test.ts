@@ -1,0 +1,296 @@
+// The complaint early warning's pure parts: the logistic fit, the features a customer gets, the
+// training pipeline and threshold, the alert lifecycle with supervision and flood control, and
+// the monitor that ties them to the engine's outages.
+import { describe, expect, it } from 'vitest';
+import { createRng, generateNetwork, indexNetwork, type OutageDto, type OutageRisk } from '@gridwatch/shared';
+import {
+  AlertManager,
+  CustomerHistory,
+  FEATURE_COUNT,
+  FEATURES,
+  fitLogistic,
+  logit,
+  outageFeatures,
+  pickThreshold,
+  PRIOR_MODEL,
+  RiskMonitor,
+  rocAuc,
+  scoreOutage,
+  sigmoid,
+  trainRiskModel,
+  type HistoryContact,
+  type HistoryOutage,
+  type RiskOutage,
+} from '../src/risk/index.ts';
+
+const index = indexNetwork(generateNetwork());
+const MIN = 60_000;
+const H = 60 * MIN;
+const DAY = 24 * H;
+const T0 = Date.parse('2026-11-02T02:00:00Z'); // a Monday, 10:00 at UTC+8
+const F = (name: string) => FEATURES.findIndex((f) => f.name === name);
+
+describe('logistic regression', () => {
+  it('recovers the weights that generated the labels', () => {
+    const rng = createRng(4);
+    const n = 20_000;
+    const x = new Float64Array(n * 2);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i * 2] = rng.next() * 4 - 2;
+      x[i * 2 + 1] = rng.chance(0.3) ? 1 : 0;
+      y[i] = rng.chance(sigmoid(-1 + 1.5 * x[i * 2]! - 2 * x[i * 2 + 1]!)) ? 1 : 0;
+    }
+    const fit = fitLogistic(x, y, 2, { l2: 0.01 });
+    expect(fit.converged).toBe(true);
+    // Back to raw units: weight / std, bias adjusted by the means.
+    const raw = [fit.coef[1]! / fit.std[0]!, fit.coef[2]! / fit.std[1]!];
+    expect(raw[0]).toBeCloseTo(1.5, 0);
+    expect(raw[1]).toBeCloseTo(-2, 0);
+    expect(sigmoid(logit(fit, [0, 0]))).toBeCloseTo(sigmoid(-1), 1);
+  });
+
+  it('computes the ROC AUC with ties counted half', () => {
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBeCloseTo(0.75);
+    expect(rocAuc([0.5, 0.5], [0, 1])).toBeCloseTo(0.5);
+    expect(rocAuc([0.1, 0.2], [1, 1])).toBeNaN();
+  });
+});
+
+describe('features', () => {
+  const customers = index.customersOf.get('T000001')!;
+  const outage: RiskOutage = { id: 'o1', startedAt: T0, kind: 'transformer', customers };
+  const c0 = customers[0]!.id;
+
+  it('counts only outages and complaints before the outage, in their windows', () => {
+    const h = new CustomerHistory();
+    h.addOutage('old', [c0], T0 - 20 * DAY);
+    h.addOutage('week', [c0], T0 - 3 * DAY);
+    h.addOutage('week', [c0], T0 - 3 * DAY); // redelivered: counted once
+    h.addOutage('self', [c0], T0);
+    h.addContact('k1', c0, T0 - 10 * DAY, 'outage');
+    h.addContact('k2', c0, T0 - 9 * DAY, 'billing');
+    const x = outageFeatures(outage, T0 + 10 * MIN, { history: h, utcOffsetMs: 8 * H });
+    expect(x[F('outages.7d')]).toBeCloseTo(Math.log1p(1));
+    expect(x[F('outages.30d')]).toBeCloseTo(Math.log1p(2));
+    expect(x[F('complaints.365d')]).toBeCloseTo(Math.log1p(1));
+    expect(x[F('contacts.365d')]).toBeCloseTo(Math.log1p(1));
+    expect(x[F('elapsed.0-15m')]).toBe(1);
+    expect(x[F('kind.transformer')]).toBe(1);
+    expect(x[F('hour.day')]).toBe(1);
+    expect(x[F('weekend')]).toBe(0);
+    // The second customer has no history.
+    expect(x[FEATURE_COUNT + F('outages.30d')]).toBe(0);
+  });
+
+  it('knows whether a customer called, and what they were told', () => {
+    const h = new CustomerHistory();
+    h.addContact('k1', c0, T0 + 5 * MIN, 'outage');
+    h.addNotice('n1', [c0], T0 + 6 * MIN, T0 + 60 * MIN);
+    const ctx = { history: h, utcOffsetMs: 8 * H };
+    const before = outageFeatures(outage, T0 + 4 * MIN, ctx);
+    expect(before[F('called')]).toBe(0);
+    expect(before[F('notice.etr')]).toBe(0);
+    const during = outageFeatures(outage, T0 + 20 * MIN, ctx);
+    expect(during[F('called')]).toBe(1);
+    expect(during[F('notice.etr')]).toBe(1);
+    const late = outageFeatures(outage, T0 + 70 * MIN, ctx);
+    expect(late[F('notice.etr')]).toBe(0);
+    expect(late[F('notice.etr-passed')]).toBe(1);
+  });
+});
+
+describe('scoring', () => {
+  it('combines customers: more and more sensitive customers mean more risk, and explains why', () => {
+    const h = new CustomerHistory();
+    const ctx = { history: h, utcOffsetMs: 8 * H };
+    const small = scoreOutage(PRIOR_MODEL, { id: 's', startedAt: T0, kind: 'transformer', customers: index.customersOf.get('T000001')!.slice(0, 2) }, T0 + MIN, ctx);
+    const many = index.network.customers.slice(0, 200);
+    const big = scoreOutage(PRIOR_MODEL, { id: 'b', startedAt: T0, kind: 'trunk', customers: many }, T0 + MIN, ctx);
+    expect(big.probability).toBeGreaterThan(small.probability);
+    expect(big.expected).toBeGreaterThan(small.expected);
+    expect(big.atRisk).toHaveLength(20);
+    expect(big.atRisk[0]!.p).toBeGreaterThanOrEqual(big.atRisk[19]!.p);
+    const critical = many.filter((c) => c.type === 'critical' || c.sensitive);
+    if (critical.length) expect(big.atRisk[0]!.type === 'critical' || big.atRisk[0]!.sensitive).toBe(true);
+    // At night the same outage is less likely to bring calls.
+    const night = scoreOutage(PRIOR_MODEL, { id: 'b', startedAt: T0 + 12 * H, kind: 'trunk', customers: many }, T0 + 12 * H + MIN, ctx);
+    expect(night.expected).toBeLessThan(big.expected);
+    expect(big.reasons.length).toBeGreaterThan(0);
+    expect(big.reasons.map((r) => r.feature)).toContain('elapsed.0-15m');
+  });
+});
+
+/** Synthetic history where complaints follow a known rule: sensitive customers and big evening outages call. */
+function syntheticHistory(outages = 120, seed = 7) {
+  const rng = createRng(seed);
+  const list: HistoryOutage[] = [];
+  const contacts: HistoryContact[] = [];
+  const tfs = index.network.transformers;
+  for (let k = 0; k < outages; k++) {
+    const startedAt = T0 + k * 4 * H + rng.int(0, 60) * MIN;
+    const n = rng.chance(0.5) ? 1 : 6;
+    const chosen = Array.from({ length: n }, () => rng.pick(tfs).id);
+    const customers = [...new Set(chosen.flatMap((t) => index.customersOf.get(t)!.map((c) => c.id)))];
+    list.push({ id: `o${k}`, startedAt, detectedAt: startedAt + MIN, restoredAt: startedAt + rng.int(30, 180) * MIN, kind: n === 1 ? 'transformer' : 'fuse', customers });
+    for (const id of customers) {
+      const c = index.customer.get(id)!;
+      const p = c.sensitive ? 0.6 : 0.04;
+      if (rng.chance(p)) contacts.push({ id: `c${k}-${id}`, customer: id, at: startedAt + rng.int(3, 25) * MIN, category: 'outage' });
+    }
+  }
+  return { outages: list, contacts, notices: [] };
+}
+
+describe('training', () => {
+  it('keeps the prior while history is thin', () => {
+    const data = syntheticHistory(10);
+    const r = trainRiskModel(data, { index, now: T0 + 60 * DAY, utcOffsetMs: 8 * H, version: 't1' });
+    expect(r.model.kind).toBe('prior');
+    expect(r.keptPrior).toMatch(/only 10 outages/);
+  });
+
+  it('learns the rule behind the complaints and picks a threshold on held-out outages', () => {
+    const data = syntheticHistory(100);
+    const r = trainRiskModel(data, { index, now: T0 + 60 * DAY, utcOffsetMs: 8 * H, version: 't2' });
+    expect(r.model.kind).toBe('trained');
+    expect(r.model.version).toBe('t2');
+    const sensitive = r.model.coef[F('sensitive') + 1]!;
+    expect(sensitive).toBeGreaterThan(0.3);
+    // Sensitivity dominates every other feature it could have latched onto (calls come early and
+    // once, so elapsed time and an earlier call matter too).
+    const others = r.model.coef.slice(1).filter((_, j) => !['sensitive', 'called'].includes(FEATURES[j]!.name) && !FEATURES[j]!.name.startsWith('elapsed'));
+    expect(Math.max(...others.map(Math.abs))).toBeLessThan(sensitive);
+    expect(r.heldOut.auc).toBeGreaterThan(0.75);
+    expect(r.model.threshold).toBeGreaterThan(0);
+    expect(r.model.threshold).toBeLessThan(1);
+    expect(r.model.metrics.outages).toBe(100);
+  });
+
+  it('picks the most precise threshold that keeps the recall', () => {
+    const curve = (ps: number[], first: number | null) => ({ instants: ps.map((_, i) => T0 + i * MIN), probability: ps, firstComplaint: first });
+    const curves = [curve([0.9], T0 + 10 * MIN), curve([0.6], T0 + 10 * MIN), curve([0.3], null), curve([0.5], null), curve([0.7], T0 + 10 * MIN)];
+    const t = pickThreshold(curves, 0.9);
+    expect(t.recall).toBe(1);
+    expect(t.threshold).toBeGreaterThan(0.5);
+    expect(t.threshold).toBeLessThanOrEqual(0.6);
+    expect(t.precision).toBe(1);
+  });
+});
+
+const risk = (outageId: string, probability: number, extra: Partial<OutageRisk> = {}): OutageRisk => ({
+  outageId,
+  at: 0,
+  probability,
+  expected: probability * 2,
+  customers: 10,
+  reasons: [],
+  atRisk: [],
+  modelVersion: 'm',
+  ...extra,
+});
+
+describe('alerts', () => {
+  it('goes open → acknowledged → actioned → resolved with who and when, one alert per outage', () => {
+    let now = T0;
+    const m = new AlertManager(() => now);
+    m.evaluate([risk('o1', 0.3)], 0.5);
+    expect(m.active()).toHaveLength(0);
+    now += MIN;
+    m.evaluate([risk('o1', 0.6)], 0.5);
+    const [a] = m.active();
+    expect(a).toMatchObject({ outageId: 'o1', status: 'open', severity: 'warning', raisedAt: now, escalation: 'officer' });
+    expect(a!.suggested).toContain('notify');
+    m.evaluate([risk('o1', 0.85)], 0.5);
+    expect(m.active()).toHaveLength(1);
+    expect(m.get(a!.id)!.severity).toBe('high');
+    now += MIN;
+    m.acknowledge(a!.id, 'li.wei');
+    expect(() => m.acknowledge(a!.id, 'li.wei')).toThrow(/not open/);
+    now += MIN;
+    m.recordAction(a!.id, 'notify', 'li.wei', 'notice to 10 customers');
+    m.recordAction(a!.id, 'crew-priority', 'li.wei', 'crew priority raised');
+    expect(m.get(a!.id)).toMatchObject({ status: 'actioned', priority: true });
+    expect(m.get(a!.id)!.suggested).not.toContain('notify');
+    m.resolve(a!.id, 'zhang.min', 'customers informed, crew on site');
+    const steps = m.get(a!.id)!.steps.map((s) => `${s.status}:${s.by}`);
+    expect(steps).toEqual(['open:system', 'severity:system', 'acknowledged:li.wei', 'action:li.wei', 'actioned:li.wei', 'action:li.wei', 'resolved:zhang.min']);
+    expect(m.active()).toHaveLength(0);
+    // A resolved alert is not raised again for the same outage.
+    m.evaluate([risk('o1', 0.99)], 0.5);
+    expect(m.active()).toHaveLength(0);
+  });
+
+  it('escalates unacknowledged alerts to the shift lead and then the manager', () => {
+    let now = T0;
+    const m = new AlertManager(() => now, { escalateAfterMs: [5 * MIN, 15 * MIN], floodMax: 10, floodWindowMs: MIN });
+    m.evaluate([risk('o1', 0.9), risk('o2', 0.9)], 0.5);
+    m.acknowledge('al-o2', 'officer1');
+    now += 5 * MIN;
+    m.tick();
+    expect(m.get('al-o1')!.escalation).toBe('shift-lead');
+    expect(m.get('al-o2')!.escalation).toBe('officer');
+    now += 10 * MIN;
+    m.tick();
+    expect(m.get('al-o1')!.escalation).toBe('manager');
+    expect(m.get('al-o1')!.steps.filter((s) => s.status === 'escalated')).toHaveLength(2);
+  });
+
+  it('groups alerts beyond the flood limit instead of paging each', () => {
+    let now = T0;
+    const m = new AlertManager(() => now, { escalateAfterMs: [5 * MIN, 15 * MIN], floodMax: 3, floodWindowMs: MIN });
+    m.evaluate(Array.from({ length: 8 }, (_, i) => risk(`o${i}`, 0.9)), 0.5);
+    expect(m.active().filter((a) => a.flooded)).toHaveLength(5);
+    now += 2 * MIN;
+    m.evaluate([risk('late', 0.9)], 0.5);
+    expect(m.get('al-late')!.flooded).toBe(false);
+  });
+
+  it('resolves the alert when the outage is restored, and on critical customers raises severity', () => {
+    const m = new AlertManager(() => T0);
+    m.evaluate([risk('o1', 0.6, { atRisk: [{ customer: 'h', p: 0.4, type: 'critical', sensitive: true }] })], 0.5);
+    expect(m.get('al-o1')).toMatchObject({ severity: 'critical' });
+    expect(m.get('al-o1')!.suggested).toEqual(['notify', 'call-list', 'crew-priority']);
+    m.outageClosed('o1');
+    expect(m.get('al-o1')!.status).toBe('resolved');
+    expect(m.drainChanges()).toHaveLength(1);
+    expect(m.drainChanges()).toHaveLength(0);
+  });
+});
+
+describe('monitor', () => {
+  const dto = (over: Partial<OutageDto> = {}): OutageDto => ({
+    id: 'o1', status: 'confirmed', level: 'transformer', device: 'T000001', feeder: 'F0101', transformers: ['T000001', 'T000002'],
+    customers: 10, startedAt: T0, detectedAt: T0 + MIN, restoredAt: null, lon: 0, lat: 0, evidence: [], parentId: null, etr: T0 + 2 * H,
+    faultSection: null, steps: [], restored: [], ...over,
+  });
+
+  it('scores open root outages, accumulates predicted complaints per hour and learns the outage once restored', () => {
+    let now = T0 + MIN;
+    const mon = new RiskMonitor({ index, now: () => now, utcOffsetMs: 8 * H, threshold: 0.01 });
+    mon.outageChanged(dto());
+    mon.outageChanged(dto({ id: 'child', parentId: 'o1' }));
+    const [r] = mon.evaluate();
+    expect(mon.evaluate()).toHaveLength(1);
+    expect(r!.customers).toBe(index.customersOf.get('T000001')!.length + index.customersOf.get('T000002')!.length);
+    expect(mon.alerts.forOutage('o1')).toBeDefined();
+    for (let k = 0; k < 30; k++) {
+      now += MIN;
+      mon.evaluate();
+    }
+    mon.contact('k1', index.customersOf.get('T000001')![0]!.id, now, 'outage');
+    mon.contact('k2', index.customersOf.get('T000001')![0]!.id, now, 'billing');
+    const hour = mon.hourly(1)[0]!;
+    expect(hour.actual).toBe(1);
+    expect(hour.predicted).toBeGreaterThan(0);
+    // A partial restoration lowers the customers scored.
+    mon.outageChanged(dto({ restored: ['T000002'] }));
+    expect(mon.evaluate()[0]!.customers).toBe(index.customersOf.get('T000001')!.length);
+    now += H;
+    mon.outageChanged(dto({ restoredAt: now, status: 'restored' }));
+    expect(mon.evaluate()).toHaveLength(0);
+    expect(mon.alerts.forOutage('o1')!.status).toBe('resolved');
+    const c0 = index.customersOf.get('T000001')![0]!.id;
+    expect(mon.history.outagesBetween(c0, T0 - 1, T0 + 1)).toBe(1);
+  });
+});
