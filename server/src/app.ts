@@ -6,9 +6,13 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { MapNetwork, Snapshot, WallConfig } from '@gridwatch/shared';
+import { ALERT_ACTIONS, type AlertActionKind, type MapNetwork, type Snapshot, type WallConfig } from '@gridwatch/shared';
+import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
+import { listAlerts, listModels, listNotices } from './db/risk.ts';
+import type { EarlyWarning } from './earlyWarning.ts';
+import { AlertError } from './risk/alerts.ts';
 import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
@@ -17,6 +21,7 @@ import { RealtimeHub } from './realtime/hub.ts';
 export interface AppOptions {
   config: Config;
   core: Core;
+  warning: EarlyWarning;
   pool: Pool;
   logger?: boolean;
 }
@@ -25,6 +30,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     hub: RealtimeHub;
   }
+  interface FastifyRequest {
+    user: User | null;
+  }
 }
 
 const OutageQuery = Type.Object({
@@ -32,7 +40,10 @@ const OutageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 
-export async function buildApp({ config, core, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+
+export async function buildApp({ config, core, warning, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Request logging stays off unless LOG_LEVEL=debug: the console is for what an operator needs.
     logger: logger ? { level: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn' } : false,
@@ -47,6 +58,8 @@ export async function buildApp({ config, core, pool, logger = true }: AppOptions
     void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
 
+  const riskInfo = () => ({ modelVersion: warning.monitor.currentModel.version, threshold: warning.monitor.threshold });
+  const briefs = () => warning.monitor.allRisks().map((r) => ({ outageId: r.outageId, probability: r.probability, expected: r.expected }));
   const snapshot = (seq: number): Snapshot => ({
     seq,
     serverTime: Date.now(),
@@ -54,11 +67,105 @@ export async function buildApp({ config, core, pool, logger = true }: AppOptions
     outages: core.engine.current(),
     kpis: core.kpis(),
     kpiHistory: [],
+    alerts: warning.monitor.alerts.recent(),
+    risks: briefs(),
+    complaintHours: warning.hourly(),
+    risk: riskInfo(),
   });
   const hub = new RealtimeHub({ server: app.server, snapshot, kpis: () => core.kpis() });
   app.decorate('hub', hub);
   core.onOutagesStored((outages) => hub.outagesChanged(outages));
+  warning.onAlerts((alerts) => hub.alertsChanged(alerts));
+  warning.onRisks((_risks, hourly) => hub.risksUpdated(briefs(), hourly, riskInfo()));
   app.addHook('preClose', async () => hub.close());
+
+  // ---- sign-in: bearer tokens; writes check the role ----------------------------------------
+  const tokens = new Tokens(config.sessionSecret, config.sessionTtlH * 3_600_000);
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (req) => {
+    const auth = req.headers.authorization;
+    req.user = auth?.startsWith('Bearer ') ? tokens.verify(auth.slice(7).trim()) : null;
+  });
+  const requireRole = (role: Role) => async (req: { user: User | null }, reply: { status: (n: number) => { send: (b: unknown) => unknown } }) => {
+    if (!req.user) return reply.status(401).send({ error: 'sign in first (POST /api/login, then Authorization: Bearer <token>)' });
+    if (!atLeast(req.user.role, role)) return reply.status(403).send({ error: `needs the ${role} role or higher; you are ${req.user.role}` });
+  };
+  const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+  app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
+    const user = await findUser(pool, req.body.username, req.body.password);
+    if (!user) return reply.status(401).send({ error: 'wrong username or password' });
+    return { ...tokens.issue(user), user };
+  });
+  app.get('/api/me', { preHandler: requireRole('wall') }, async (req) => req.user);
+
+  // ---- complaint early warning --------------------------------------------------------------
+  const alertError = (reply: { status: (n: number) => { send: (b: unknown) => unknown } }, err: unknown) => {
+    if (err instanceof AlertError) return reply.status(err.code === 'not-found' ? 404 : 409).send({ error: err.message });
+    throw err;
+  };
+  const AlertQuery = Type.Object({
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('all')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  });
+  app.get<{ Querystring: { status?: 'active' | 'all'; limit?: number } }>('/api/alerts', { schema: { querystring: AlertQuery } }, async (req) => {
+    if ((req.query.status ?? 'active') === 'active') return { alerts: warning.activeAlerts() };
+    return { alerts: await listAlerts(pool, 'all', req.query.limit ?? 200) };
+  });
+  app.get<{ Params: { id: string } }>('/api/alerts/:id', { schema: { params: Type.Object({ id: Id }) } }, async (req, reply) => {
+    const a = warning.monitor.alerts.get(req.params.id) ?? (await listAlerts(pool, 'all', 1000)).find((x) => x.id === req.params.id);
+    return a ?? reply.status(404).send({ error: `no alert ${req.params.id}` });
+  });
+  app.post<{ Params: { id: string }; Body: { note?: string } }>(
+    '/api/alerts/:id/acknowledge',
+    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preHandler: requireRole('officer') },
+    async (req, reply) => {
+      try {
+        return warning.acknowledge(req.params.id, req.user!.username, req.body?.note);
+      } catch (err) {
+        return alertError(reply, err);
+      }
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { note?: string } }>(
+    '/api/alerts/:id/resolve',
+    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preHandler: requireRole('officer') },
+    async (req, reply) => {
+      try {
+        return warning.resolve(req.params.id, req.user!.username, req.body?.note);
+      } catch (err) {
+        return alertError(reply, err);
+      }
+    },
+  );
+  const ActionBody = Type.Object(
+    { kind: Type.Union(ALERT_ACTIONS.map((k) => Type.Literal(k))), text: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) },
+    { additionalProperties: false },
+  );
+  app.post<{ Params: { id: string }; Body: { kind: AlertActionKind; text?: string } }>(
+    '/api/alerts/:id/actions',
+    { schema: { params: Type.Object({ id: Id }), body: ActionBody }, preHandler: requireRole('officer') },
+    async (req, reply) => {
+      // Raising crew priority is the shift lead's call.
+      if (req.body.kind === 'crew-priority' && !atLeast(req.user!.role, 'shift-lead')) return reply.status(403).send({ error: 'raising crew priority needs the shift-lead role or higher' });
+      try {
+        return await warning.act(req.params.id, req.body.kind, req.user!.username, { text: req.body.text });
+      } catch (err) {
+        return alertError(reply, err);
+      }
+    },
+  );
+  app.get<{ Params: { id: string } }>('/api/outages/:id/risk', { schema: { params: Type.Object({ id: Id }) } }, async (req, reply) => {
+    const r = warning.monitor.risk(req.params.id);
+    return r ?? reply.status(404).send({ error: `no open outage ${req.params.id} with a risk (closed, nested or not scored yet)` });
+  });
+  app.get<{ Querystring: { outage?: string; limit?: number } }>(
+    '/api/notices',
+    { schema: { querystring: Type.Object({ outage: Type.Optional(Id), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } },
+    async (req) => ({ notices: await listNotices(pool, req.query.outage ?? null, req.query.limit ?? 100) }),
+  );
+  app.get('/api/complaints/hourly', async () => ({ hours: warning.hourly() }));
+  app.get('/api/risk/model', async () => ({ model: warning.model(), versions: await listModels(pool) }));
+  app.post('/api/risk/retrain', { preHandler: requireRole('manager') }, async (req) => ({ model: await warning.retrain(req.user!.username) }));
 
   app.get('/api/health', async (_req, reply) => {
     const health = await core.health();

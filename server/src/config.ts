@@ -44,9 +44,33 @@ const Config = Type.Object({
   /** Evidence is held this long before an outage is predicted (lets roll-up see the whole picture). */
   outageHoldS: Type.Number({ minimum: 0, maximum: 600 }),
   outageCustomerSideHoldS: Type.Number({ minimum: 0, maximum: 3600 }),
+  /** A lone meter off this long with no restore and no sign of its area being dark: customer-side at once (0: wait for readings). */
+  outageCustomerSideEarlyS: Type.Number({ minimum: 0, maximum: 7200 }),
   /** After a breaker trip, wait this long for a lockout or more trips before calling it momentary. */
   outageDaHoldS: Type.Number({ minimum: 0, maximum: 600 }),
   outageRollupFraction: Type.Number({ minimum: 0.05, maximum: 1 }),
+  /** Complaint risk: score open outages this often. */
+  riskEvalS: Type.Number({ minimum: 1, maximum: 3600 }),
+  /** Retrain the model from the database this often (0: only on demand). */
+  riskRetrainH: Type.Number({ minimum: 0, maximum: 24 * 365 }),
+  /** Alert threshold on P(complaint within 1 h); null: the model's own (picked at training). */
+  riskAlertThreshold: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.Null()]),
+  /** Unacknowledged alerts go to the shift lead, then the manager, after these many minutes. */
+  alertEscalateLeadMin: Type.Number({ minimum: 0 }),
+  alertEscalateManagerMin: Type.Number({ minimum: 0 }),
+  /** Flood control: alerts paged individually per window; the rest are grouped. */
+  alertFloodMax: Type.Integer({ minimum: 1 }),
+  alertFloodWindowS: Type.Number({ minimum: 1 }),
+  /** Proactive notices are also POSTed here (JSON) when set. */
+  notifyWebhookUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
+  notifyWebhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  /** Local time offset for the risk model's time-of-day; null: from the network's longitude. */
+  utcOffsetH: Type.Union([Type.Number({ minimum: -12, maximum: 14 }), Type.Null()]),
+  /** Signs console sessions; random per process when unset (everyone signs in again after a restart). */
+  sessionSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
+  sessionTtlH: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 30 }),
+  /** Password of the default console users created on first start; generated and shown once when unset. */
+  consolePassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
   logLevel: Type.String(),
 });
 export type Config = Static<typeof Config>;
@@ -106,12 +130,29 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),
     outageHoldS: num(env, 'OUTAGE_HOLD_S', 35),
     outageCustomerSideHoldS: num(env, 'OUTAGE_CUSTOMER_SIDE_HOLD_S', 30),
+    outageCustomerSideEarlyS: num(env, 'OUTAGE_CUSTOMER_SIDE_EARLY_S', 180),
     outageDaHoldS: num(env, 'OUTAGE_DA_HOLD_S', 45),
     outageRollupFraction: num(env, 'OUTAGE_ROLLUP_FRACTION', 0.5),
+    riskEvalS: num(env, 'RISK_EVAL_S', 30),
+    riskRetrainH: num(env, 'RISK_RETRAIN_H', 24),
+    riskAlertThreshold: opt(env, 'RISK_ALERT_THRESHOLD') === null ? null : num(env, 'RISK_ALERT_THRESHOLD', 0.5),
+    alertEscalateLeadMin: num(env, 'ALERT_ESCALATE_LEAD_MIN', 5),
+    alertEscalateManagerMin: num(env, 'ALERT_ESCALATE_MANAGER_MIN', 15),
+    alertFloodMax: int(env, 'ALERT_FLOOD_MAX', 10),
+    alertFloodWindowS: num(env, 'ALERT_FLOOD_WINDOW_S', 60),
+    notifyWebhookUrl: opt(env, 'NOTIFY_WEBHOOK_URL'),
+    notifyWebhookTimeoutMs: int(env, 'NOTIFY_WEBHOOK_TIMEOUT_MS', 5_000),
+    utcOffsetH: opt(env, 'UTC_OFFSET_H') === null ? null : num(env, 'UTC_OFFSET_H', 0),
+    sessionSecret: opt(env, 'SESSION_SECRET'),
+    sessionTtlH: num(env, 'SESSION_TTL_H', 12),
+    consolePassword: opt(env, 'CONSOLE_PASSWORD'),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     ...overrides,
   };
   const checked = validator(Config).check(config);
   if (!checked.ok) throw new ConfigError(`invalid configuration: ${checked.reason}`);
+  if (config.alertEscalateManagerMin < config.alertEscalateLeadMin) {
+    throw new ConfigError('ALERT_ESCALATE_MANAGER_MIN must not be below ALERT_ESCALATE_LEAD_MIN');
+  }
   return checked.value;
 }

@@ -62,6 +62,7 @@ export class Core {
   private readonly tickTimer: NodeJS.Timeout;
   private readonly waiters: (() => void)[] = [];
   private outageListeners: ((outages: OutageDto[]) => void)[] = [];
+  private contactListeners: ((contact: ContactRow) => void)[] = [];
 
   private constructor(
     private readonly o: CoreOptions & { now: () => number },
@@ -84,6 +85,7 @@ export class Core {
         minMeters: config.outageMinMeters,
         holdMs: config.outageHoldS * 1000,
         customerSideHoldMs: config.outageCustomerSideHoldS * 1000,
+        customerSideEarlyMs: config.outageCustomerSideEarlyS * 1000,
         daHoldMs: config.outageDaHoldS * 1000,
         rollupFraction: config.outageRollupFraction,
       },
@@ -118,9 +120,18 @@ export class Core {
         return latest.length;
       }, { flushMs: 20, maxBatch: 500 }),
     };
+    // Contacts are stored and also handed to the early warning as they arrive.
+    const contacts = this.writers.contacts;
+    const contactTee = {
+      push: (row: ContactRow) => {
+        contacts.push(row);
+        for (const l of this.contactListeners) l(row);
+      },
+      pushMany: (rows: readonly ContactRow[]) => rows.forEach((r) => contactTee.push(r)),
+    };
     this.ingest = new Ingest({
       index,
-      sinks: this.writers,
+      sinks: { ...this.writers, contacts: contactTee },
       metrics: this.metrics,
       now,
       topicPrefix: config.topicPrefix,
@@ -174,6 +185,20 @@ export class Core {
 
   onOutagesStored(listener: (outages: OutageDto[]) => void): void {
     this.outageListeners.push(listener);
+  }
+
+  onContact(listener: (contact: ContactRow) => void): void {
+    this.contactListeners.push(listener);
+  }
+
+  /** Publishes at QoS 1 on the ingest connection; rejects if the broker has not acknowledged in 10 s. */
+  async publish(topic: string, payload: string): Promise<void> {
+    const client = this.mqttSource?.client;
+    if (!client) throw new Error('not connected to MQTT');
+    await Promise.race([
+      client.publishAsync(topic, payload, { qos: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('broker did not acknowledge within 10 s')), 10_000).unref()),
+    ]);
   }
 
   bufferedRows(): number {

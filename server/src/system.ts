@@ -1,5 +1,6 @@
 // Starts the whole server side in order — embedded database and broker when no real ones are
 // configured, migrations, the core, the HTTP app — and stops it in reverse order.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -9,11 +10,14 @@ import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded/broker.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite.ts';
+import { bootstrapUsers } from './auth.ts';
+import { EarlyWarning } from './earlyWarning.ts';
 
 export interface System {
   config: Config;
   app: FastifyInstance;
   core: Core;
+  warning: EarlyWarning;
   pool: Pool;
   /** http://host:port the app listens on */
   url: string;
@@ -54,7 +58,30 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     log.info(`database ready${migrated.timescaledb ? ` (TimescaleDB ${migrated.timescaledb})` : ' (plain PostgreSQL)'}`);
     const core = await Core.start({ config, pool, timescaledb: migrated.timescaledb, log });
     cleanup.push(() => core.close());
-    const app = await buildApp({ config, core, pool, logger: opts.httpLogger ?? true });
+    const warning = await EarlyWarning.start({
+      config,
+      pool,
+      index: core.index,
+      log,
+      now: Date.now,
+      outages: () => core.engine.active(),
+      publish: (topic, payload) => core.publish(topic, payload),
+    });
+    cleanup.push(() => warning.close());
+    core.onOutagesStored((outages) => warning.outagesChanged(outages));
+    core.onContact((c) => warning.contact(c.id, c.customer, c.ts, c.category));
+    const users = await bootstrapUsers(pool, config.consolePassword);
+    if (users.created.length) {
+      let where = 'CONSOLE_PASSWORD';
+      if (users.password) {
+        // A generated password goes to a file only the operator can read, never to the log.
+        mkdirSync(config.dataDir, { recursive: true });
+        where = path.join(config.dataDir, 'console-password.txt');
+        writeFileSync(where, `${users.password}\n`, { mode: 0o600 });
+      }
+      log.info(`console users created (${users.created.join(', ')}); their password is in ${where}`);
+    }
+    const app = await buildApp({ config, core, warning, pool, logger: opts.httpLogger ?? true });
     cleanup.push(() => app.close());
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -68,6 +95,7 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
       config: { ...config, port },
       app,
       core,
+      warning,
       pool,
       url: `http://127.0.0.1:${port}`,
       embedded: { database: database !== null, broker: broker !== null },

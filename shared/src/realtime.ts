@@ -3,6 +3,8 @@
 // `{ data } | { error }`. A client gets one `snapshot`, then coalesced deltas; every outage delta
 // carries `seq`, and a client that sees a gap asks for a new snapshot.
 
+import type { AlertDto, ComplaintHour } from './risk.ts';
+
 export const OUTAGE_STATUSES = [
   'probable',
   'confirmed',
@@ -87,6 +89,14 @@ export interface NetworkSummary {
   bounds: [[number, number], [number, number]];
 }
 
+/** The wall's view of an open outage's complaint risk (details: GET /api/outages/:id/risk). */
+export interface RiskBrief {
+  outageId: string;
+  /** P(at least one complaint within the next hour). */
+  probability: number;
+  expected: number;
+}
+
 export interface Snapshot {
   seq: number;
   serverTime: number;
@@ -95,6 +105,13 @@ export interface Snapshot {
   outages: OutageDto[];
   kpis: Kpis;
   kpiHistory: KpiPoint[];
+  /** Complaint-risk alerts not resolved, plus those resolved in the last hours. */
+  alerts: AlertDto[];
+  risks: RiskBrief[];
+  /** Complaints per hour, predicted vs actual, the last 24 clock hours. */
+  complaintHours: ComplaintHour[];
+  /** Alert threshold and model version in use. */
+  risk: { modelVersion: string; threshold: number };
 }
 
 /** Compact map geometry for the wall (`GET /api/network/map`). */
@@ -121,6 +138,10 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   'outage:changed': (delta: { seq: number; outages: OutageDto[] }) => void;
   'kpi:update': (delta: { kpis: Kpis }) => void;
+  /** Alerts that changed (raised, escalated, acknowledged, actioned, resolved), latest state. */
+  'alert:changed': (delta: { alerts: AlertDto[] }) => void;
+  /** After each risk evaluation: every open outage's risk (replaces the previous list). */
+  'risk:update': (delta: { risks: RiskBrief[]; complaintHours: ComplaintHour[]; risk: Snapshot['risk'] }) => void;
 }
 
 export interface ClientToServerEvents {

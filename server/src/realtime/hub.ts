@@ -3,7 +3,9 @@
 // state. Outage deltas carry a sequence number so a client can detect a gap and resync.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { REALTIME_PATH, type ClientToServerEvents, type KpiPoint, type Kpis, type OutageDto, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
+import {
+  REALTIME_PATH, type AlertDto, type ClientToServerEvents, type ComplaintHour, type KpiPoint, type Kpis, type OutageDto, type RiskBrief, type ServerToClientEvents, type Snapshot,
+} from '@gridwatch/shared';
 
 export interface HubOptions {
   server: HttpServer;
@@ -75,6 +77,15 @@ export class RealtimeHub {
     this.pending.clear();
     this.seq++;
     this.io.emit('outage:changed', { seq: this.seq, outages });
+  }
+
+  /** Changed alerts go out at once: they are few, and an officer should see them immediately. */
+  alertsChanged(alerts: readonly AlertDto[]): void {
+    if (alerts.length) this.io.emit('alert:changed', { alerts: [...alerts] });
+  }
+
+  risksUpdated(risks: readonly RiskBrief[], complaintHours: ComplaintHour[], risk: Snapshot['risk']): void {
+    this.io.emit('risk:update', { risks: [...risks], complaintHours, risk });
   }
 
   clients(): number {

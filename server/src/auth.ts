@@ -1,0 +1,111 @@
+// Console sign-in: users with scrypt-hashed passwords in the database, and signed bearer tokens
+// that expire. A token is `base64url(payload).base64url(HMAC-SHA256(payload))`; the secret comes
+// from SESSION_SECRET (or is random per process, which signs everyone out on restart). Roles
+// order what a user may do: wall < officer < shift-lead < manager < admin.
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Pool } from './db/pool.ts';
+
+export const ROLES = ['wall', 'officer', 'shift-lead', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, 32);
+  return `scrypt$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, key] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+export class Tokens {
+  private readonly secret: Buffer;
+
+  constructor(
+    secret: string | null,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.secret = secret ? Buffer.from(secret) : randomBytes(32);
+  }
+
+  issue(user: User): { token: string; expiresAt: number } {
+    const expiresAt = this.now() + this.ttlMs;
+    const payload = Buffer.from(JSON.stringify({ u: user.username, n: user.displayName, r: user.role, e: expiresAt })).toString('base64url');
+    return { token: `${payload}.${this.sign(payload)}`, expiresAt };
+  }
+
+  /** The user a token stands for, or null if it is forged, malformed or expired. */
+  verify(token: string): User | null {
+    const [payload, sig] = token.split('.');
+    if (!payload || !sig) return null;
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    try {
+      const p = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { u: string; n: string; r: Role; e: number };
+      if (typeof p.e !== 'number' || p.e <= this.now() || !ROLES.includes(p.r)) return null;
+      return { username: p.u, displayName: p.n, role: p.r };
+    } catch {
+      return null;
+    }
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  }
+}
+
+export async function findUser(pool: Pool, username: string, password: string): Promise<User | null> {
+  const r = await pool.query<{ username: string; display_name: string; role: Role; password_hash: string; disabled: boolean }>(
+    'SELECT username, display_name, role, password_hash, disabled FROM users WHERE username = $1',
+    [username],
+  );
+  const row = r.rows[0];
+  // Hash anyway when the user is unknown, so timing does not tell which usernames exist.
+  const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  if (!row || row.disabled || !ok) return null;
+  return { username: row.username, displayName: row.display_name, role: row.role };
+}
+
+export async function upsertUser(pool: Pool, user: User, password: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, password_hash = EXCLUDED.password_hash`,
+    [user.username, user.displayName, user.role, await hashPassword(password)],
+  );
+}
+
+export const DEFAULT_USERS: User[] = [
+  { username: 'officer', displayName: '值班员 / Duty officer', role: 'officer' },
+  { username: 'lead', displayName: '值班长 / Shift lead', role: 'shift-lead' },
+  { username: 'manager', displayName: '主任 / Manager', role: 'manager' },
+  { username: 'admin', displayName: '管理员 / Administrator', role: 'admin' },
+];
+
+/**
+ * First start: when there are no users, creates the default console users with CONSOLE_PASSWORD,
+ * or with a generated password that is returned (the caller shows it once to the operator).
+ */
+export async function bootstrapUsers(pool: Pool, password: string | null): Promise<{ created: string[]; password: string | null }> {
+  const r = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM users');
+  if (Number(r.rows[0]?.n ?? 0) > 0) return { created: [], password: null };
+  const pw = password ?? randomBytes(9).toString('base64url');
+  for (const u of DEFAULT_USERS) await upsertUser(pool, u, pw);
+  return { created: DEFAULT_USERS.map((u) => u.username), password: password ? null : pw };
+}

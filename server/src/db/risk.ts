@@ -1,0 +1,150 @@
+// Persistence of the complaint early warning: risk models (versioned, one active), alerts (the
+// whole document plus the columns to query by), notices with their recipients, and the history
+// the model learns from.
+import type { AlertDto, NetworkIndex } from '@gridwatch/shared';
+import { riskKindOf } from '../risk/features.ts';
+import { checkModel, type RiskModel } from '../risk/model.ts';
+import type { TrainingData } from '../risk/training.ts';
+import type { Pool } from './pool.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function loadActiveModel(pool: Pool): Promise<RiskModel | null> {
+  const r = await pool.query<{ model: RiskModel }>('SELECT model FROM risk_models WHERE active LIMIT 1');
+  const m = r.rows[0]?.model;
+  if (!m) return null;
+  try {
+    return checkModel(m);
+  } catch {
+    return null;
+  }
+}
+
+export async function saveModel(pool: Pool, m: RiskModel, activate: boolean): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (activate) await client.query('UPDATE risk_models SET active = false WHERE active');
+    await client.query(
+      `INSERT INTO risk_models (version, kind, trained_at, model, metrics, active) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
+       ON CONFLICT (version) DO UPDATE SET model = EXCLUDED.model, metrics = EXCLUDED.metrics, active = EXCLUDED.active`,
+      [m.version, m.kind, iso(m.trainedAt), JSON.stringify(m), JSON.stringify(m.metrics), activate],
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listModels(pool: Pool, limit = 20): Promise<{ version: string; kind: string; trainedAt: number; active: boolean; metrics: RiskModel['metrics'] }[]> {
+  const r = await pool.query<{ version: string; kind: string; trained_at: Date; active: boolean; metrics: RiskModel['metrics'] }>(
+    'SELECT version, kind, trained_at, active, metrics FROM risk_models ORDER BY trained_at DESC LIMIT $1',
+    [limit],
+  );
+  return r.rows.map((x) => ({ version: x.version, kind: x.kind, trainedAt: new Date(x.trained_at).getTime(), active: x.active, metrics: x.metrics }));
+}
+
+export async function upsertAlerts(pool: Pool, alerts: readonly AlertDto[]): Promise<void> {
+  if (alerts.length === 0) return;
+  await pool.query(
+    `INSERT INTO alerts (id, outage_id, status, severity, escalation, raised_at, updated_at, doc)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, severity = EXCLUDED.severity, escalation = EXCLUDED.escalation,
+       updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc`,
+    [
+      alerts.map((a) => a.id), alerts.map((a) => a.outageId), alerts.map((a) => a.status), alerts.map((a) => a.severity),
+      alerts.map((a) => a.escalation), alerts.map((a) => iso(a.raisedAt)), alerts.map((a) => iso(a.updatedAt)), alerts.map((a) => JSON.stringify(a)),
+    ],
+  );
+}
+
+/** Alerts not resolved, plus those resolved in the last `recentMs` (a restarted server shows them). */
+export async function loadLiveAlerts(pool: Pool, now: number, recentMs = 6 * 3_600_000): Promise<AlertDto[]> {
+  const r = await pool.query<{ doc: AlertDto }>(`SELECT doc FROM alerts WHERE status <> 'resolved' OR updated_at >= $1 ORDER BY raised_at`, [iso(now - recentMs)]);
+  return r.rows.map((x) => x.doc);
+}
+
+export async function listAlerts(pool: Pool, status: 'active' | 'all', limit: number): Promise<AlertDto[]> {
+  const where = status === 'active' ? `WHERE status <> 'resolved'` : '';
+  const r = await pool.query<{ doc: AlertDto }>(`SELECT doc FROM alerts ${where} ORDER BY raised_at DESC LIMIT $1`, [limit]);
+  return r.rows.map((x) => x.doc);
+}
+
+export interface NoticeRecord {
+  id: string;
+  outageId: string;
+  alertId: string | null;
+  sentAt: number;
+  etr: number | null;
+  text: string;
+  sentBy: string;
+  customers: string[];
+  mqtt: string;
+  webhook: string;
+}
+
+export async function insertNotice(pool: Pool, n: NoticeRecord): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO notices (id, outage_id, alert_id, sent_at, etr, text, sent_by, customers, mqtt, webhook) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (id) DO NOTHING`,
+      [n.id, n.outageId, n.alertId, iso(n.sentAt), iso(n.etr), n.text, n.sentBy, n.customers.length, n.mqtt, n.webhook],
+    );
+    await client.query(`INSERT INTO notice_recipients (notice_id, customer) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [n.id, n.customers]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listNotices(pool: Pool, outageId: string | null, limit: number): Promise<Omit<NoticeRecord, 'customers'>[] & { customers?: number }[]> {
+  const r = await pool.query<{ id: string; outage_id: string; alert_id: string | null; sent_at: Date; etr: Date | null; text: string; sent_by: string; customers: number; mqtt: string; webhook: string }>(
+    `SELECT id, outage_id, alert_id, sent_at, etr, text, sent_by, customers, mqtt, webhook FROM notices
+     ${outageId ? 'WHERE outage_id = $2' : ''} ORDER BY sent_at DESC LIMIT $1`,
+    outageId ? [limit, outageId] : [limit],
+  );
+  return r.rows.map((x) => ({
+    id: x.id, outageId: x.outage_id, alertId: x.alert_id, sentAt: new Date(x.sent_at).getTime(), etr: x.etr ? new Date(x.etr).getTime() : null,
+    text: x.text, sentBy: x.sent_by, customers: x.customers, mqtt: x.mqtt, webhook: x.webhook,
+  }));
+}
+
+/**
+ * What the model learns from, since `since`: root outages that were not momentary (with the
+ * customers of their station areas or meter), every contact, every notice with its recipients.
+ */
+export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: number): Promise<TrainingData> {
+  const from = iso(since);
+  const outages = await pool.query<{ id: string; status: string; level: string; device: string; transformers: string[]; started_at: Date; detected_at: Date; restored_at: Date | null }>(
+    `SELECT id, status, level, device, transformers, started_at, detected_at, restored_at FROM outages
+     WHERE parent_id IS NULL AND status <> 'momentary' AND started_at >= $1 ORDER BY started_at`,
+    [from],
+  );
+  const contacts = await pool.query<{ id: string; customer: string; ts: Date; category: string }>('SELECT id, customer, ts, category FROM contacts WHERE ts >= $1', [from]);
+  const notices = await pool.query<{ id: string; sent_at: Date; etr: Date | null; customers: string[] }>(
+    `SELECT n.id, n.sent_at, n.etr, array_agg(r.customer) AS customers FROM notices n JOIN notice_recipients r ON r.notice_id = n.id
+     WHERE n.sent_at >= $1 GROUP BY n.id, n.sent_at, n.etr`,
+    [from],
+  );
+  const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
+  return {
+    outages: outages.rows.map((o) => ({
+      id: o.id,
+      startedAt: ms(o.started_at)!,
+      detectedAt: ms(o.detected_at)!,
+      restoredAt: ms(o.restored_at),
+      kind: riskKindOf({ status: o.status as never, level: o.level as never, device: o.device }, index),
+      customers: o.level === 'meter' ? [index.meter.get(o.device)?.id].filter((x): x is string => !!x) : o.transformers.flatMap((t) => (index.customersOf.get(t) ?? []).map((c) => c.id)),
+    })),
+    contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: ms(c.ts)!, category: c.category })),
+    notices: notices.rows.map((n) => ({ id: n.id, at: ms(n.sent_at)!, etr: ms(n.etr), customers: n.customers })),
+  };
+}
