@@ -273,7 +273,21 @@ function* dailyActions(ctx: ScenarioContext): Generator<Action> {
     trunk: choose(rng, trunk, WEAK_SHARE),
     transformers: choose(rng, transformers, WEAK_TRANSFORMER_SHARE),
   };
-  const pick = <T>(all: readonly T[], chronic: readonly T[]) => (chronic.length && rng.chance(WEAK_PICK) ? rng.pick(chronic) : rng.pick(all));
+  const pick = <T>(all: readonly T[], chronic: readonly T[], draw: () => T = () => rng.pick(all)) => (chronic.length && rng.chance(WEAK_PICK) ? rng.pick(chronic) : draw());
+  // A lateral's faults grow with its length (faults per km): weight fuses by the station areas
+  // they feed, a proxy for the lateral's length, so long laterals fail more often than stubs.
+  const fuseCum: number[] = [];
+  for (const f of fuses) fuseCum.push((fuseCum.at(-1) ?? 0) + topo.below(f.id).length);
+  const exposedFuse = () => {
+    const r = rng.next() * (fuseCum.at(-1) ?? 0);
+    let [lo, hi] = [0, fuseCum.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (fuseCum[mid]! > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return fuses[lo]!;
+  };
 
   // Busy elements: key (d: device, t: transformer, c: customer) → intervals it is out.
   const busy = new Map<string, [number, number][]>();
@@ -341,7 +355,7 @@ function* dailyActions(ctx: ScenarioContext): Generator<Action> {
     const wrong = rng.chance(0.1);
     // Out at most this long: the repair, or a (wrong) isolation sequence, and the last close.
     const end = at + Math.max(repairAfterMs, isolateAfterMs + 45 * MIN) + 2 * MIN;
-    const d = kind === 'fuse' ? find(() => pick(fuses, weak.fuses), (x) => deviceFree(x.id, at, end)) : find(() => pick(trunk, weak.trunk), (x) => deviceFree(x.id, at, end));
+    const d = kind === 'fuse' ? find(() => pick(fuses, weak.fuses, exposedFuse), (x) => deviceFree(x.id, at, end)) : find(() => pick(trunk, weak.trunk), (x) => deviceFree(x.id, at, end));
     if (!d) return [];
     const wrongStep = kind === 'lockout' && wrong && topo.interrupter(d.id) !== d.id;
     return faultResponse(topo, { id: nextId('f'), section: d.id, atSimMs: at, isolateAfterMs, repairAfterMs, wrongStep });
@@ -492,7 +506,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   daily: {
     summary:
       'everyday operations, endless: --faults unplanned outages a day (default 24, most in the afternoon and evening) - fuse ' +
-      'blows, transformer failures, customer-side losses, trunk lockouts (some with a wrong switching step), momentaries - ' +
+      'blows (long laterals more often), transformer failures, customer-side losses, trunk lockouts (some with a wrong switching step), momentaries - ' +
       'repeating on chronic weak spots; crews isolate and repair over hours; planned work every ~2 days announced 2-4 days ' +
       'ahead; a storm cell every ~10 days',
     endless: true,
