@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadNetworkFile } from '@gridwatch/shared/node';
 import { runOutageEval, type OutageEvalResult } from './outages.ts';
 import { outageReport } from './report.ts';
+import { COMPLAINT_HELP, complaintsMain } from './complaintsCli.ts';
 
 const HELP = `GridWatch evaluation harness
 
@@ -21,6 +22,8 @@ Runs a simulator scenario in-process with a virtual clock through GridWatch's ow
 outage engine, then compares the outages with the simulator's ground truth. Prints recall,
 precision, exact-device localisation, customers-affected error, momentary accuracy and the
 detection latency. --json prints one JSON object on the last line.
+
+${COMPLAINT_HELP}
 `;
 
 const TARGETS = { recall: 0.95, precision: 0.95, exactDevice: 0.9, momentaryAccuracy: 0.95 } as const;
@@ -81,6 +84,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (command === 'complaints') return complaintsMain(rest);
   if (command !== 'outages') {
     console.error(`unknown evaluation "${command}"\n\n${HELP}`);
     return 2;

@@ -8,11 +8,11 @@ import type { OutageEvalResult } from './outages.ts';
 
 const require = createRequire(import.meta.url);
 
-function echartsSource(): string {
+export function echartsSource(): string {
   return readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
 }
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const iso = (ms: number | null) => (ms === null ? '–' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 

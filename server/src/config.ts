@@ -64,6 +64,8 @@ const Config = Type.Object({
   /** Proactive notices are also POSTed here (JSON) when set. */
   notifyWebhookUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
   notifyWebhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  /** Notified customers get an updated restoration time before the announced one passes. */
+  notifyAutoUpdate: Type.Boolean(),
   /** Local time offset for the risk model's time-of-day; null: from the network's longitude. */
   utcOffsetH: Type.Union([Type.Number({ minimum: -12, maximum: 14 }), Type.Null()]),
   /** Signs console sessions; random per process when unset (everyone signs in again after a restart). */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     alertFloodWindowS: num(env, 'ALERT_FLOOD_WINDOW_S', 60),
     notifyWebhookUrl: opt(env, 'NOTIFY_WEBHOOK_URL'),
     notifyWebhookTimeoutMs: int(env, 'NOTIFY_WEBHOOK_TIMEOUT_MS', 5_000),
+    notifyAutoUpdate: bool(env, 'NOTIFY_AUTO_UPDATE', true),
     utcOffsetH: opt(env, 'UTC_OFFSET_H') === null ? null : num(env, 'UTC_OFFSET_H', 0),
     sessionSecret: opt(env, 'SESSION_SECRET'),
     sessionTtlH: num(env, 'SESSION_TTL_H', 12),

@@ -44,6 +44,7 @@ export class EarlyWarning {
   private readonly timers: NodeJS.Timeout[] = [];
   private training: Promise<RiskModelSummary & { note?: string }> | null = null;
   private persisting: Promise<void> = Promise.resolve();
+  private readonly updating = new Set<string>();
 
   private constructor(
     private readonly o: EarlyWarningOptions,
@@ -105,6 +106,16 @@ export class EarlyWarning {
   /** Scores the open outages now; alerts that changed are stored, then broadcast. */
   evaluate(): OutageRisk[] {
     const risks = this.monitor.evaluate();
+    if (this.o.config.notifyAutoUpdate) {
+      for (const u of this.monitor.noticeUpdatesDue()) {
+        if (this.updating.has(u.outage.id)) continue;
+        this.updating.add(u.outage.id);
+        const alertId = this.monitor.alerts.forOutage(u.outage.id)?.id ?? null;
+        void this.notify(u.outage, 'system', alertId, undefined, true)
+          .catch((err: Error) => this.o.log.warn(`restoration-time update for ${u.outage.id} failed: ${err.message}`))
+          .finally(() => this.updating.delete(u.outage.id));
+      }
+    }
     this.flushAlerts();
     const hourly = this.monitor.hourly();
     for (const l of this.riskListeners) l(risks, hourly);
@@ -179,7 +190,7 @@ export class EarlyWarning {
   }
 
   /** Sends a proactive notice with the estimated restoration time to the outage's customers. */
-  async notify(outage: OutageDto, by: string, alertId: string | null, text?: string): Promise<NoticeRecord> {
+  async notify(outage: OutageDto, by: string, alertId: string | null, text?: string, update = false): Promise<NoticeRecord> {
     const customers = darkCustomers(outage, this.o.index).map((c) => c.id);
     if (customers.length === 0) throw new AlertError(`outage ${outage.id} has no customers without power`, 'conflict');
     const now = this.o.now();
@@ -187,7 +198,9 @@ export class EarlyWarning {
     const hhmm = etr ? new Date(etr + this.utcOffsetMs()).toISOString().slice(11, 16) : null;
     const body =
       text ??
-      (hhmm
+      (update && hhmm
+        ? `【供电服务】抢修仍在进行，预计恢复供电时间更新为 ${hhmm}，给您带来不便敬请谅解。 / Repairs are still under way; the expected restoration time is now ${hhmm}. We apologise for the inconvenience.`
+        : hhmm
         ? `【供电服务】您所在区域因故障停电，抢修人员正在处理，预计 ${hhmm} 前恢复供电，给您带来不便敬请谅解。 / Power is off in your area because of a fault; crews are working on it and expect to restore supply by ${hhmm}. We apologise for the inconvenience.`
         : '【供电服务】您所在区域因故障停电，抢修人员正在处理，恢复时间确定后将再次通知。 / Power is off in your area because of a fault; crews are working on it. We will tell you when we know the restoration time.');
     const id = `nt-${outage.id}-${now.toString(36)}`;

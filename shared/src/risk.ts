@@ -104,6 +104,9 @@ export interface RiskModelSummary {
   auc: number | null;
   recall: number | null;
   precision: number | null;
-  /** Standardised weights, largest magnitude first. */
-  weights: { feature: string; weight: number }[];
+  /**
+   * Standardised weights (log-odds per standard deviation: comparable across features), largest
+   * magnitude first, with the odds ratio per unit of the feature (yes/no features: yes vs no).
+   */
+  weights: { feature: string; weight: number; oddsRatio: number }[];
 }

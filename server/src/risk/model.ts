@@ -135,7 +135,9 @@ export function summarise(m: RiskModel): RiskModelSummary {
     auc: m.metrics.auc,
     recall: m.metrics.recall,
     precision: m.metrics.precision,
-    weights: m.features.map((feature, j) => ({ feature, weight: round(m.coef[j + 1]!, 3) })).sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+    weights: m.features
+      .map((feature, j) => ({ feature, weight: round(m.coef[j + 1]!, 3), oddsRatio: round(Math.exp(m.coef[j + 1]! / m.std[j]!), 3) }))
+      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
   };
 }
 

@@ -27,7 +27,8 @@ export class RiskMonitor {
   private model: RiskModel;
   private readonly open = new Map<string, OutageDto>();
   private readonly risks = new Map<string, OutageRisk>();
-  private readonly notifiedOutages = new Set<string>();
+  /** Notified outages → the restoration time last announced to their customers. */
+  private readonly announced = new Map<string, number | null>();
   private readonly hours = new Map<number, ComplaintHour>();
   private lastEvaluation: number | null = null;
   private lastPrune = 0;
@@ -83,11 +84,31 @@ export class RiskMonitor {
 
   notice(id: string, outageId: string, customers: readonly string[], at: number, etr: number | null): void {
     this.history.addNotice(id, customers, at, etr);
-    this.notifiedOutages.add(outageId);
+    this.announced.set(outageId, etr);
   }
 
   isNotified(outageId: string): boolean {
-    return this.notifiedOutages.has(outageId);
+    return this.announced.has(outageId);
+  }
+
+  /**
+   * Notified outages whose announced restoration time is about to pass (within 5 minutes) while
+   * the current estimate is later: their customers should get an update before the promise
+   * breaks (a missed restoration time angers more than no time at all).
+   */
+  noticeUpdatesDue(): { outage: OutageDto; etr: number }[] {
+    const now = this.o.now();
+    const out: { outage: OutageDto; etr: number }[] = [];
+    for (const [id, announced] of this.announced) {
+      const dto = this.open.get(id);
+      if (!dto) {
+        this.announced.delete(id);
+        continue;
+      }
+      if (announced === null || dto.etr === null) continue;
+      if (announced - now <= 5 * 60_000 && dto.etr > announced + 10 * 60_000) out.push({ outage: dto, etr: dto.etr });
+    }
+    return out;
   }
 
   /** Scores every open outage now, raises/updates alerts, accumulates the predicted complaints. */
@@ -108,7 +129,7 @@ export class RiskMonitor {
       if (dt > 0) this.hour(now).predicted += (rate * dt) / H;
     }
     this.lastEvaluation = now;
-    this.alerts.evaluate(out, this.threshold, (id) => this.notifiedOutages.has(id));
+    this.alerts.evaluate(out, this.threshold, (id) => this.announced.has(id));
     this.alerts.tick();
     this.prune(now);
     return out;
