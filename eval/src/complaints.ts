@@ -11,7 +11,7 @@ import { indexNetwork, type NetworkFile, type NetworkIndex, type OutageDto } fro
 import { OutageEngine } from '@gridwatch/server/engine';
 import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
 import { Metrics } from '@gridwatch/server/metrics';
-import { darkCustomers, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type HistoryOutage, type RiskModel } from '@gridwatch/server/risk';
+import { darkCustomers, isOutageComplaint, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type HistoryOutage, type RiskModel } from '@gridwatch/server/risk';
 import { createSimulation, type BehaviourOverrides, type TruthRecord } from '@gridwatch/simulator';
 import { q } from './outages.ts';
 
@@ -102,10 +102,11 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
   const outages = new Map<string, OutageDto>();
   const contacts: HistoryContact[] = [];
   const notices: HistoryNotice[] = [];
-  const contactSink: Sink<{ id: string; ts: number; customer: string; category: string }> = {
+  const contactSink: Sink<{ id: string; ts: number; customer: string; category: string; type: string | null }> = {
     push: (c) => {
-      contacts.push({ id: c.id, customer: c.customer, at: c.ts, category: c.category });
-      monitor.contact(c.id, c.customer, c.ts, c.category);
+      const record = { id: c.id, customer: c.customer, at: c.ts, category: c.category, type: c.type };
+      contacts.push(record);
+      monitor.contact(record);
     },
     pushMany: (list) => list.forEach((c) => contactSink.push(c)),
   };
@@ -245,7 +246,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
   // ---- scoring (held-out period) ------------------------------------------------------------
   const contactsByCustomer = new Map<string, number[]>();
   for (const c of contacts) {
-    if (c.category !== 'outage') continue;
+    if (!isOutageComplaint(c)) continue;
     let l = contactsByCustomer.get(c.customer);
     if (!l) contactsByCustomer.set(c.customer, (l = []));
     l.push(c.at);
@@ -289,7 +290,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
   }
   const complaints: ArmResult['complaints'] = [];
   for (const r of truth) {
-    if (r.type !== 'contact' || r.at < testStart || (r.cause.kind !== 'outage' && r.cause.kind !== 'repeat-outage')) continue;
+    if (r.type !== 'contact' || r.at < testStart || r.contactType !== 'complaint' || (r.cause.kind !== 'outage' && r.cause.kind !== 'repeat-outage')) continue;
     const alerted = (coverage.get(r.customer) ?? []).some((x) => x.from <= r.at && r.at <= x.to && x.alertAt !== null && x.alertAt < r.at);
     complaints.push({ at: r.at, warned: alerted || r.notified, notified: r.notified });
   }

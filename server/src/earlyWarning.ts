@@ -10,7 +10,7 @@ import type { Logger } from './core.ts';
 import { insertNotice, loadActiveModel, loadLiveAlerts, loadTrainingData, saveModel, upsertAlerts, type NoticeRecord } from './db/risk.ts';
 import type { Pool } from './db/pool.ts';
 import { AlertError } from './risk/alerts.ts';
-import { darkCustomers } from './risk/features.ts';
+import { darkCustomers, type ContactRecord } from './risk/features.ts';
 import { PRIOR_MODEL, summarise, type RiskModel } from './risk/model.ts';
 import { RiskMonitor } from './risk/monitor.ts';
 import { SUSTAINED_MS, trainRiskModel } from './risk/training.ts';
@@ -73,7 +73,7 @@ export class EarlyWarning {
     // The customers' year: outages, contacts and notices as recorded.
     const data = await loadTrainingData(o.pool, o.index, now - 366 * DAY);
     for (const x of data.outages) if (x.restoredAt !== null && x.restoredAt - x.startedAt >= SUSTAINED_MS) ew.monitor.history.addOutage(x.id, x.customers, x.startedAt);
-    for (const c of data.contacts) ew.monitor.history.addContact(c.id, c.customer, c.at, c.category);
+    for (const c of data.contacts) ew.monitor.history.addContact(c);
     for (const n of data.notices) ew.monitor.history.addNotice(n.id, n.customers, n.at, n.etr);
     ew.monitor.alerts.restore(await loadLiveAlerts(o.pool, now));
     for (const d of o.outages()) ew.monitor.outageChanged(d);
@@ -99,8 +99,8 @@ export class EarlyWarning {
     else this.flushAlerts();
   }
 
-  contact(id: string, customer: string, at: number, category: string): void {
-    this.monitor.contact(id, customer, at, category);
+  contact(c: ContactRecord): void {
+    this.monitor.contact(c);
   }
 
   /** Scores the open outages now; alerts that changed are stored, then broadcast. */

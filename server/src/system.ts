@@ -69,7 +69,7 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     });
     cleanup.push(() => warning.close());
     core.onOutagesStored((outages) => warning.outagesChanged(outages));
-    core.onContact((c) => warning.contact(c.id, c.customer, c.ts, c.category));
+    core.onContact((c) => warning.contact({ id: c.id, customer: c.customer, at: c.ts, category: c.category, type: c.type }));
     const users = await bootstrapUsers(pool, config.consolePassword);
     if (users.created.length) {
       let where = 'CONSOLE_PASSWORD';

@@ -148,9 +148,10 @@ describe('complaint early warning in the server', () => {
     expect(who).toEqual(expect.arrayContaining(['acknowledged:officer', 'actioned:officer', 'resolved:lead']));
   });
 
-  it('counts outage complaints per hour and keeps alerts across a restart', async () => {
+  it('counts outage complaints (not reports) per hour and keeps alerts across a restart', async () => {
     const c = customers[0]!;
-    await client.publishAsync(topics(config.topicPrefix).contacts(), JSON.stringify({ id: 'k-1', ts: new Date().toISOString(), channel: 'hotline', customer: c.id, category: 'outage' }), { qos: 1 });
+    await client.publishAsync(topics(config.topicPrefix).contacts(), JSON.stringify({ id: 'k-0', ts: new Date().toISOString(), channel: 'hotline', customer: c.id, category: 'outage', type: 'report' }), { qos: 1 });
+    await client.publishAsync(topics(config.topicPrefix).contacts(), JSON.stringify({ id: 'k-1', ts: new Date().toISOString(), channel: 'hotline', customer: c.id, category: 'outage', type: 'complaint' }), { qos: 1 });
     await eventually(async () => (await system.app.inject({ url: '/api/complaints/hourly' })).json().hours.at(-1).actual === 1, 10_000, 'complaint counted');
     await powerOff(other, Date.now() - 60_000);
     const second = await eventually(() => system.warning.activeAlerts().find((a) => a.outageId !== alert.outageId), 15_000, 'second alert');
@@ -179,7 +180,7 @@ describe('complaint early warning in the server', () => {
         [id, t.id, t.feeder, [t.id], 1, new Date(start).toISOString(), new Date(start + 60_000).toISOString(), new Date(start + 90 * 60_000).toISOString()],
       );
       for (const c of network.customers.filter((x) => x.transformer === t.id && (x.sensitive || x.type === 'critical'))) {
-        await system.pool.query(`INSERT INTO contacts (id, ts, channel, customer, category) VALUES ($1, $2, 'hotline', $3, 'outage')`, [`hc-${k}-${c.id}`, new Date(start + 8 * 60_000).toISOString(), c.id]);
+        await system.pool.query(`INSERT INTO contacts (id, ts, channel, customer, category, type) VALUES ($1, $2, 'hotline', $3, 'outage', 'complaint')`, [`hc-${k}-${c.id}`, new Date(start + 8 * 60_000).toISOString(), c.id]);
       }
     }
     const trained = await post('/api/risk/retrain', manager);

@@ -62,12 +62,21 @@ export type FaultMessage = Static<typeof FaultMessage>;
 export const CHANNELS = ['hotline', 'app', 'wechat', 'hall'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * What the contact is, as the hotline (95598) or app classifies it at intake: a fault report
+ * (报修), an enquiry (咨询) or a complaint (投诉) - the escalation a utility wants to prevent.
+ * `category` is what it is about (outage, voltage, billing, attitude, other).
+ */
+export const CONTACT_TYPES = ['report', 'enquiry', 'complaint'] as const;
+export type ContactType = (typeof CONTACT_TYPES)[number];
+
 export const ContactMessage = Type.Object({
   id: Id,
   ts: Timestamp,
   channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
   customer: Id,
   category: Type.String({ minLength: 1, maxLength: 32 }),
+  type: Type.Optional(Type.Union(CONTACT_TYPES.map((t) => Type.Literal(t)))),
   text: Type.Optional(Type.String({ maxLength: 2_000 })),
 });
 export type ContactMessage = Static<typeof ContactMessage>;

@@ -67,6 +67,16 @@ export interface BehaviourParams {
     max: number;
     meanDelayS: number;
   };
+  /**
+   * When a call about an outage is a complaint (投诉) rather than a fault report (报修): a second
+   * call in the same outage, a call after the announced restoration time passed, a call from a
+   * customer with this many sustained outages in the repeat window before this one, a call after
+   * this long without power, and a complaint about repeated outages after restoration.
+   */
+  complaint: {
+    repeatMin: number;
+    afterS: number;
+  };
   /** Contacts unrelated to the grid's state. */
   background: {
     perCustomerPerDay: number;
@@ -102,6 +112,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourParams = {
   customerSide: { factor: 25 },
   voltage: { perHour: 0.05 },
   postRestoration: { minRecent: 3, perOutage: 0.02, max: 0.2, meanDelayS: 1_800 },
+  complaint: { repeatMin: 2, afterS: 7_200 },
   background: { perCustomerPerDay: 0.0015, categories: { billing: 0.55, attitude: 0.1, other: 0.35 } },
   channel: { keepPreferred: 0.25, hotlineDeviation: 0.01 },
   textZhShare: 0.85,
@@ -115,8 +126,8 @@ export class BehaviourError extends Error {}
 
 // Value ranges beyond "finite and >= 0", by dotted path.
 const SHARES = new Set(['outage.floor', 'notice.plannedReach', 'channel.keepPreferred', 'channel.hotlineDeviation', 'textZhShare', 'postRestoration.perOutage', 'postRestoration.max']);
-const POSITIVE = new Set(['outage.rampS', 'outage.decayS', 'repeat.windowDays', 'repeat.max', 'postRestoration.meanDelayS']);
-const INTEGERS = new Set(['postRestoration.minRecent']);
+const POSITIVE = new Set(['outage.rampS', 'outage.decayS', 'repeat.windowDays', 'repeat.max', 'postRestoration.meanDelayS', 'complaint.afterS']);
+const INTEGERS = new Set(['postRestoration.minRecent', 'complaint.repeatMin']);
 
 /**
  * Defaults with `overrides` applied, after checking every key and value; all problems are

@@ -7,7 +7,7 @@
 // model (it is memoryless in the cumulative hazard). shape × hour is the same for everyone who
 // lost power at the same instant, so its integral is tabulated once per loss instant and each
 // customer costs one binary search - a storm over a large network stays cheap.
-import type { Channel, ContactMessage, Customer, NetworkIndex, Rng } from '@gridwatch/shared';
+import type { Channel, ContactMessage, ContactType, Customer, NetworkIndex, Rng } from '@gridwatch/shared';
 import type { BehaviourParams } from './behaviour.ts';
 import type { ContactCause, TruthRecord } from './truth.ts';
 
@@ -166,7 +166,8 @@ export function createCustomers(ctx: CustomersContext): Customers {
       if (s.token !== token || s.darkSince === null) return;
       s.contacts++;
       const notice = effectiveNotice(s);
-      send(s.c, at, 'outage', { kind: 'outage', outage: s.cause }, notice !== null, (at - s.darkSince) / 1000, outageText(s, at, notice));
+      const type = outageCallType(s, at, notice);
+      send(s.c, at, 'outage', type, { kind: 'outage', outage: s.cause }, notice !== null, (at - s.darkSince) / 1000, outageText(s, at, notice));
       redraw(s, at);
     });
   };
@@ -179,10 +180,20 @@ export function createCustomers(ctx: CustomersContext): Customers {
     return rng.chance(b.channel.hotlineDeviation) ? rng.pick(['app', 'wechat', 'hall'] as const) : 'hotline';
   };
 
-  const send = (c: Customer, at: number, category: string, cause: ContactCause, notified: boolean, sinceLossS: number | undefined, text: string) => {
+  /** A first call reports the fault; an escalation is a complaint (see BehaviourParams.complaint). */
+  const outageCallType = (s: State, at: number, notice: Notice | null): ContactType => {
+    const k = b.complaint;
+    if (s.contacts > 1) return 'complaint';
+    if (notice?.etr !== undefined && at >= notice.etr) return 'complaint';
+    if (s.repeatN >= k.repeatMin) return 'complaint';
+    if (at - s.darkSince! >= k.afterS * 1000) return 'complaint';
+    return 'report';
+  };
+
+  const send = (c: Customer, at: number, category: string, type: ContactType, cause: ContactCause, notified: boolean, sinceLossS: number | undefined, text: string) => {
     const id = `${ctx.idPrefix}c${++contactNo}`;
     const channel = channelOf(c);
-    ctx.contact(at, { id, ts: new Date(at).toISOString(), channel, customer: c.id, category, text });
+    ctx.contact(at, { id, ts: new Date(at).toISOString(), channel, customer: c.id, category, type, text });
     ctx.truth({
       type: 'contact',
       id,
@@ -190,6 +201,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
       customer: c.id,
       channel,
       category,
+      contactType: type,
       cause,
       notified,
       ...(sinceLossS === undefined ? {} : { sinceLossS: Math.round(sinceLossS) }),
@@ -206,6 +218,10 @@ export function createCustomers(ctx: CustomersContext): Customers {
       return z ? `通知说${hhmm(notice.etr)}恢复供电，现在还没来电。` : `The notice said power would be back by ${hhmm(notice.etr)}. Still nothing.`;
     }
     if (s.contacts > 1) return z ? `已经打过电话了，停电${mins}分钟还没人处理！` : `I already called. ${mins} minutes without power and nobody has come.`;
+    if (at - s.darkSince! >= b.complaint.afterS * 1000) {
+      const hours = Math.floor(mins / 60);
+      return z ? `停电${hours}个多小时了还没恢复，也没人说明情况，我要投诉！` : `Over ${hours} hours without power and no word from anyone. I want to file a complaint.`;
+    }
     if (s.repeatN >= 2) {
       return z ? `最近已经停电${s.repeatN + 1}次了，又停电了，请彻底解决。` : `This is outage number ${s.repeatN + 1} recently. Please fix the line for good.`;
     }
@@ -239,7 +255,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
           let r = rng.next() * weightSum;
           const category = categories.find(([, w]) => (r -= w) < 0)?.[0] ?? categories[0]![0];
           const [zhTexts, enTexts] = BACKGROUND_TEXT[category]!;
-          send(c, at, category, { kind: 'background' }, false, undefined, rng.pick(zh() ? zhTexts : enTexts));
+          send(c, at, category, category === 'attitude' ? 'complaint' : 'enquiry', { kind: 'background' }, false, undefined, rng.pick(zh() ? zhTexts : enTexts));
         }
         next(at);
       });
@@ -283,7 +299,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
       ctx.schedule(when, () => {
         const z = zh();
         const text = z ? `最近停电${recent}次了，来电了也不放心，要求给个说法！` : `${recent} outages recently. Power is back but I want an explanation.`;
-        send(c, when, 'outage', { kind: 'repeat-outage', outage: cause }, false, undefined, text);
+        send(c, when, 'outage', 'complaint', { kind: 'repeat-outage', outage: cause }, false, undefined, text);
       });
     },
 
@@ -301,7 +317,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
               ? ['电压太低，灯一直闪，空调启动不了。', '家里电压不稳，电器用不了。', '晚上电压低，热水器都烧不热。']
               : ['The voltage is very low: lights flicker and the air conditioner will not start.', 'Low voltage again, my appliances do not work.'],
           );
-          send(c, t, 'voltage', { kind: 'voltage', event }, false, undefined, text);
+          send(c, t, 'voltage', 'report', { kind: 'voltage', event }, false, undefined, text);
         });
       }
     },

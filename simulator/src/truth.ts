@@ -3,7 +3,7 @@
 // the messages (and are written as NDJSON by `--truth <file>`). All instants are simulated epoch
 // milliseconds. Every interruption has a cause id (fault, transformer failure, planned outage,
 // scripted outage or customer-side loss); restorations and contacts refer to it.
-import type { Channel, DeviceKind } from '@gridwatch/shared';
+import type { Channel, ContactType, DeviceKind } from '@gridwatch/shared';
 
 /** A fault on a feeder section, one record per protection operation it caused. */
 export interface FaultTruth {
@@ -201,6 +201,8 @@ export interface ContactTruth {
   customer: string;
   channel: Channel;
   category: string;
+  /** Report (报修), enquiry (咨询) or complaint (投诉), as the contact says. */
+  contactType: ContactType;
   cause: ContactCause;
   /** The customer had an effective notice (GridWatch's or a planned announcement). */
   notified: boolean;

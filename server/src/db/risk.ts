@@ -128,7 +128,7 @@ export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: n
      WHERE parent_id IS NULL AND status <> 'momentary' AND started_at >= $1 ORDER BY started_at`,
     [from],
   );
-  const contacts = await pool.query<{ id: string; customer: string; ts: Date; category: string }>('SELECT id, customer, ts, category FROM contacts WHERE ts >= $1', [from]);
+  const contacts = await pool.query<{ id: string; customer: string; ts: Date; category: string; type: string | null }>('SELECT id, customer, ts, category, type FROM contacts WHERE ts >= $1', [from]);
   const notices = await pool.query<{ id: string; sent_at: Date; etr: Date | null; customers: string[] }>(
     `SELECT n.id, n.sent_at, n.etr, array_agg(r.customer) AS customers FROM notices n JOIN notice_recipients r ON r.notice_id = n.id
      WHERE n.sent_at >= $1 GROUP BY n.id, n.sent_at, n.etr`,
@@ -144,7 +144,7 @@ export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: n
       kind: riskKindOf({ status: o.status as never, level: o.level as never, device: o.device }, index),
       customers: o.level === 'meter' ? [index.meter.get(o.device)?.id].filter((x): x is string => !!x) : o.transformers.flatMap((t) => (index.customersOf.get(t) ?? []).map((c) => c.id)),
     })),
-    contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: ms(c.ts)!, category: c.category })),
+    contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: ms(c.ts)!, category: c.category, type: c.type })),
     notices: notices.rows.map((n) => ({ id: n.id, at: ms(n.sent_at)!, etr: ms(n.etr), customers: n.customers })),
   };
 }

@@ -6,7 +6,7 @@ import type { Pool } from './pool.ts';
 export interface ReadingRow { ts: number; meter: string; kwh: number; v: number | null; i: number | null }
 export interface MeterEventRow { ts: number; device: string; code: string; kind: string; transformer: string; seq: number | null }
 export interface FaultEventRow { ts: number; device: string; kind: string; feeder: string; phase: string | null; currentA: number | null }
-export interface ContactRow { id: string; ts: number; channel: string; customer: string; category: string; text: string | null }
+export interface ContactRow { id: string; ts: number; channel: string; customer: string; category: string; type: string | null; text: string | null }
 export interface PlannedRow { id: string; device: string; startsAt: number; endsAt: number; reason: string | null; cancelled: boolean; announcedAt: number }
 export interface DeadLetterRow { receivedAt: number; source: string; topic: string | null; reason: string; payload: string | null; payloadBytes: number }
 
@@ -48,10 +48,10 @@ export async function insertFaultEvents(pool: Pool, rows: readonly FaultEventRow
 export async function insertContacts(pool: Pool, rows: readonly ContactRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const r = await pool.query(
-    `INSERT INTO contacts (id, ts, channel, customer, category, text)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
+    `INSERT INTO contacts (id, ts, channel, customer, category, text, type)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
      ON CONFLICT (id) DO NOTHING`,
-    [rows.map((x) => x.id), rows.map((x) => iso(x.ts)), rows.map((x) => x.channel), rows.map((x) => x.customer), rows.map((x) => x.category), rows.map((x) => x.text)],
+    [rows.map((x) => x.id), rows.map((x) => iso(x.ts)), rows.map((x) => x.channel), rows.map((x) => x.customer), rows.map((x) => x.category), rows.map((x) => x.text), rows.map((x) => x.type)],
   );
   return r.rowCount ?? 0;
 }

@@ -176,7 +176,7 @@ export class Ingest {
     const ts = this.time(v.value.ts);
     if (typeof ts === 'string') return this.dead(topic, payload, ts);
     const c = v.value;
-    this.o.sinks.contacts.push({ id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), text: c.text === undefined ? null : noNul(c.text) });
+    this.o.sinks.contacts.push({ id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), type: c.type ?? null, text: c.text === undefined ? null : noNul(c.text) });
   }
 
   private planned(topic: string, payload: Buffer, body: unknown): void {

@@ -48,13 +48,29 @@ interface Notice {
   etr: number | null;
 }
 
+/** A customer contact as the history keeps it. */
+export interface ContactRecord {
+  id: string;
+  customer: string;
+  at: number;
+  /** What it is about: outage, voltage, billing, attitude, other. */
+  category: string;
+  /** report (报修), enquiry (咨询), complaint (投诉); null when the channel did not say. */
+  type: string | null;
+}
+
+/** A complaint (投诉) about an outage: what the model predicts. */
+export const isOutageComplaint = (c: Pick<ContactRecord, 'category' | 'type'>) => c.type === 'complaint' && c.category === 'outage';
+
 /**
  * Per-customer record of sustained outages, contacts and notices, kept for a year. Fed from the
  * database at start and by the live streams; every add is idempotent on its id.
  */
 export class CustomerHistory {
   private readonly outages = new Map<string, number[]>();
+  /** Outage complaints; every outage contact (reports and complaints); everything else. */
   private readonly complaints = new Map<string, number[]>();
+  private readonly outageContacts = new Map<string, number[]>();
   private readonly others = new Map<string, number[]>();
   private readonly notices = new Map<string, Notice[]>();
   private readonly seen = new Set<string>();
@@ -67,9 +83,11 @@ export class CustomerHistory {
     for (const c of customers) push(this.outages, c, at);
   }
 
-  addContact(id: string, customer: string, at: number, category: string): void {
-    if (!this.once(`c:${id}`)) return;
-    push(category === 'outage' ? this.complaints : this.others, customer, at);
+  addContact(c: ContactRecord): void {
+    if (!this.once(`c:${c.id}`)) return;
+    if (c.category === 'outage') push(this.outageContacts, c.customer, c.at);
+    else push(this.others, c.customer, c.at);
+    if (isOutageComplaint(c)) push(this.complaints, c.customer, c.at);
   }
 
   addNotice(id: string, customers: Iterable<string>, at: number, etr: number | null): void {
@@ -91,6 +109,11 @@ export class CustomerHistory {
     return countBetween(this.complaints.get(customer), from, to);
   }
 
+  /** Contacts about outages (reports and complaints). */
+  outageContactsBetween(customer: string, from: number, to: number): number {
+    return countBetween(this.outageContacts.get(customer), from, to);
+  }
+
   othersBetween(customer: string, from: number, to: number): number {
     return countBetween(this.others.get(customer), from, to);
   }
@@ -106,7 +129,7 @@ export class CustomerHistory {
   /** Drops what is older than the kept year. */
   prune(now: number): void {
     const cut = now - this.keepMs;
-    for (const map of [this.outages, this.complaints, this.others]) {
+    for (const map of [this.outages, this.complaints, this.outageContacts, this.others]) {
       for (const [c, list] of map) {
         const i = lowerBound(list, cut);
         if (i === list.length) map.delete(c);
@@ -190,8 +213,9 @@ export const FEATURES: readonly FeatureDef[] = [
   { name: 'outages.90d', en: 'outages in the last 90 days', zh: '近90天停电次数' },
   { name: 'outages.365d', en: 'outages in the last year', zh: '近一年停电次数' },
   { name: 'complaints.365d', en: 'outage complaints in the last year', zh: '近一年停电投诉' },
-  { name: 'contacts.365d', en: 'other contacts in the last year', zh: '近一年其他来电' },
+  { name: 'contacts.365d', en: 'outage reports and other contacts in the last year', zh: '近一年报修及其他来电' },
   { name: 'called', en: 'already called about this outage', zh: '本次停电已来电' },
+  { name: 'complained', en: 'already complained about this outage', zh: '本次停电已投诉' },
   { name: 'notice.etr', en: 'notified with a restoration time', zh: '已通知（含预计复电时间）' },
   { name: 'notice.no-etr', en: 'notified without a restoration time', zh: '已通知（无复电时间）' },
   { name: 'notice.etr-passed', en: 'announced restoration time has passed', zh: '已过承诺复电时间' },
@@ -235,8 +259,11 @@ export function outageFeatures(o: RiskOutage, t: number, ctx: FeatureContext, ou
     out[r + F['outages.90d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 90 * DAY, o.startedAt));
     out[r + F['outages.365d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
     out[r + F['complaints.365d']!] = Math.log1p(h.complaintsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
-    out[r + F['contacts.365d']!] = Math.log1p(h.othersBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
-    if (h.complaintsBetween(c.id, o.startedAt, t + 1) > 0) out[r + F.called!] = 1;
+    const outageContacts = h.outageContactsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt);
+    const complaints = h.complaintsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt);
+    out[r + F['contacts.365d']!] = Math.log1p(outageContacts - complaints + h.othersBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
+    if (h.outageContactsBetween(c.id, o.startedAt, t + 1) > 0) out[r + F.called!] = 1;
+    if (h.complaintsBetween(c.id, o.startedAt, t + 1) > 0) out[r + F.complained!] = 1;
     const n = h.noticeBetween(c.id, o.startedAt, t);
     if (n) {
       if (n.etr === null) out[r + F['notice.no-etr']!] = 1;
@@ -257,7 +284,7 @@ export function describeValue(feature: string, mean: number, customers: number, 
     return lang === 'zh' ? `平均 ${v} 次` : `mean ${v}`;
   }
   if (feature === 'size') return String(Math.round(10 ** mean - 1));
-  if (feature.startsWith('type.') || feature === 'sensitive' || feature === 'called' || feature.startsWith('notice.')) {
+  if (feature.startsWith('type.') || feature === 'sensitive' || feature === 'called' || feature === 'complained' || feature.startsWith('notice.')) {
     const k = Math.round(mean * customers);
     return lang === 'zh' ? `${k}/${customers} 户` : `${k} of ${customers}`;
   }

@@ -14,8 +14,15 @@ export interface LogisticFit {
 }
 
 export interface FitOptions {
-  /** Ridge penalty on the standardised weights (not on the bias). */
+  /**
+   * Ridge penalty (not on the bias). On raw weights by default - a Gaussian prior on each log-odds
+   * ratio, so a rare yes/no feature needs real evidence before it gets a large weight - or on the
+   * standardised ones.
+   */
   l2?: number;
+  penalty?: 'raw' | 'standardised';
+  /** Raw weights the penalty pulls towards (default 0): a prior model to update from. */
+  priorMean?: readonly number[];
   maxIterations?: number;
   tolerance?: number;
 }
@@ -67,7 +74,16 @@ export function fitBinomial(x: Float64Array, pos: Float64Array, tot: Float64Arra
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
 
   const k = d + 1;
+  // In standardised units: raw weight w = β/σ, so a raw penalty λw² is (λ/σ²)β², and a raw prior
+  // mean μ is βσ = μσ.
+  const lambda = new Float64Array(k);
+  const target = new Float64Array(k);
+  for (let j = 0; j < d; j++) {
+    lambda[j + 1] = (o.penalty ?? 'raw') === 'raw' ? l2 / std[j]! ** 2 : l2;
+    target[j + 1] = (o.priorMean?.[j] ?? 0) * std[j]!;
+  }
   let beta: Float64Array = new Float64Array(k);
+  for (let a = 1; a < k; a++) beta[a] = target[a]!;
   const positives = pos.reduce((a, b) => a + b, 0);
   beta[0] = Math.log((positives + 0.5) / (n - positives + 0.5));
   const z = new Float64Array(k);
@@ -101,7 +117,7 @@ export function fitBinomial(x: Float64Array, pos: Float64Array, tot: Float64Arra
         for (let b = a; b < k; b++) hess[a * k + b]! += wa * z[b]!;
       }
     }
-    for (let a = 1; a < k; a++) objective -= (l2 * beta[a]! ** 2) / 2;
+    for (let a = 1; a < k; a++) objective -= (lambda[a]! * (beta[a]! - target[a]!) ** 2) / 2;
     // Newton overshot: go back half way (step halving) instead of diverging.
     if (objective < previous - 1e-9 && halvings < 30) {
       halvings++;
@@ -113,8 +129,8 @@ export function fitBinomial(x: Float64Array, pos: Float64Array, tot: Float64Arra
     previous = objective;
     previousBeta = beta.slice();
     for (let a = 1; a < k; a++) {
-      grad[a]! -= l2 * beta[a]!;
-      hess[a * k + a]! += l2;
+      grad[a]! -= lambda[a]! * (beta[a]! - target[a]!);
+      hess[a * k + a]! += lambda[a]!;
     }
     for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) hess[a * k + b] = hess[b * k + a]!;
     step = solve(hess, grad, k);

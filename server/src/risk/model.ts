@@ -31,17 +31,19 @@ export interface RiskModel {
 
 /**
  * The prior, in raw units (std 1, mean 0), from the evidence in GRIDWATCH.md: 8–12% of customers
- * report an outage themselves (≈0.07 within the first hour of a daytime outage); calls come early
- * and fade; critical and sensitive customers call more, and more so after repeated outages; a
- * notice with a restoration time cuts calls about fourfold (68% → 16%) until the time passes.
+ * report an outage themselves, and complaints (投诉) are the escalations among them - a second
+ * call, a long or repeated outage, a restoration time that passed; critical and sensitive
+ * customers call more; a notice with a restoration time cuts calls about fourfold (68% → 16%).
  */
 export const PRIOR_MODEL: RiskModel = (() => {
   const w: Record<string, number> = {
-    'elapsed.0-15m': 0.4, 'elapsed.15-30m': 0, 'elapsed.30-60m': -0.6, 'elapsed.1-2h': -1, 'elapsed.2-4h': -1, 'elapsed.4h+': -0.6,
-    'kind.customer-side': 2.5, 'kind.planned': -1.2,
+    // A first call reports the fault; complaints come from customers who called already and
+    // still wait, from long outages, repeated outages and broken promises.
+    'elapsed.0-15m': -1.2, 'elapsed.15-30m': -0.4, 'elapsed.30-60m': 0, 'elapsed.1-2h': 0.2, 'elapsed.2-4h': 0.8, 'elapsed.4h+': 1,
+    'kind.customer-side': 1.5, 'kind.planned': -1.2,
     'type.commercial': 0.25, 'type.industrial': 0.4, 'type.critical': 1.1, sensitive: 0.7,
-    'outages.30d': 0.3, 'outages.90d': 0.15, 'complaints.365d': 0.4, called: -1.1,
-    'notice.etr': -1.4, 'notice.no-etr': -0.7, 'notice.etr-passed': 0.4,
+    'outages.30d': 0.6, 'outages.90d': 0.3, 'complaints.365d': 0.5, called: 1.2, complained: 0.3,
+    'notice.etr': -1.4, 'notice.no-etr': -0.7, 'notice.etr-passed': 0.8,
     'hour.night': -1.6, 'hour.morning': -0.3, 'hour.late': -0.8, 'hour.evening': 0.1,
   };
   const features = FEATURES.map((f) => f.name);
@@ -50,7 +52,7 @@ export const PRIOR_MODEL: RiskModel = (() => {
     trainedAt: 0,
     kind: 'prior',
     features,
-    coef: [-2.6, ...features.map((f) => w[f] ?? 0)],
+    coef: [-4.2, ...features.map((f) => w[f] ?? 0)],
     mean: features.map(() => 0),
     std: features.map(() => 1),
     threshold: 0.5,

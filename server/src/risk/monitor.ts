@@ -4,7 +4,7 @@
 // predicted and actual complaints per clock hour.
 import type { ComplaintHour, NetworkIndex, OutageDto, OutageRisk } from '@gridwatch/shared';
 import { AlertManager, DEFAULT_ALERT_POLICY, type AlertPolicy } from './alerts.ts';
-import { CustomerHistory, riskOutageOf } from './features.ts';
+import { CustomerHistory, isOutageComplaint, riskOutageOf, type ContactRecord } from './features.ts';
 import { PRIOR_MODEL, scoreOutage, type RiskModel } from './model.ts';
 import { SUSTAINED_MS } from './training.ts';
 
@@ -77,9 +77,9 @@ export class RiskMonitor {
     return false;
   }
 
-  contact(id: string, customer: string, at: number, category: string): void {
-    this.history.addContact(id, customer, at, category);
-    if (category === 'outage') this.hour(at).actual++;
+  contact(c: ContactRecord): void {
+    this.history.addContact(c);
+    if (isOutageComplaint(c)) this.hour(c.at).actual++;
   }
 
   notice(id: string, outageId: string, customers: readonly string[], at: number, etr: number | null): void {

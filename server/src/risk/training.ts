@@ -4,7 +4,7 @@
 // `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
 // threshold and to report honest figures; the published model is then refitted on everything.
 import type { Customer, NetworkIndex } from '@gridwatch/shared';
-import { CustomerHistory, FEATURE_COUNT, FEATURES, outageFeatures, type RiskKind, type RiskOutage } from './features.ts';
+import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageFeatures, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
 import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
 import { PRIOR_MODEL, type RiskModel } from './model.ts';
 
@@ -26,12 +26,7 @@ export interface HistoryOutage {
   customers: string[];
 }
 
-export interface HistoryContact {
-  id: string;
-  customer: string;
-  at: number;
-  category: string;
-}
+export type HistoryContact = ContactRecord;
 
 export interface HistoryNotice {
   id: string;
@@ -70,7 +65,7 @@ export interface TrainResult {
 export function historyOf(data: TrainingData): CustomerHistory {
   const h = new CustomerHistory(Infinity);
   for (const o of data.outages) if (isSustained(o)) h.addOutage(o.id, o.customers, o.startedAt);
-  for (const c of data.contacts) h.addContact(c.id, c.customer, c.at, c.category);
+  for (const c of data.contacts) h.addContact(c);
   for (const n of data.notices) h.addNotice(n.id, n.customers, n.at, n.etr);
   return h;
 }
@@ -91,7 +86,7 @@ interface OutageSamples {
 export function buildSamples(data: TrainingData, o: TrainOptions, history = historyOf(data)) {
   const complaintsOf = new Map<string, number[]>();
   for (const c of data.contacts) {
-    if (c.category !== 'outage') continue;
+    if (!isOutageComplaint(c)) continue;
     let list = complaintsOf.get(c.customer);
     if (!list) complaintsOf.set(c.customer, (list = []));
     list.push(c.at);
@@ -156,8 +151,10 @@ export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult
   const trainY = y.subarray(0, splitRow);
   if (trainY.every((v) => v === 0) || trainY.every((v) => v === 1)) return noData('the training outages have no complaints (or only complaints)');
 
-  const l2 = o.l2 ?? 2;
-  const first = fitLogistic(x.subarray(0, splitRow * d), trainY, d, { l2 });
+  // Each weight is pulled towards the prior's (a Gaussian prior on the log-odds ratios): with
+  // little history the model stays near the prior, with more the data decides.
+  const fit = { l2: o.l2 ?? 1, priorMean: PRIOR_MODEL.coef.slice(1) };
+  const first = fitLogistic(x.subarray(0, splitRow * d), trainY, d, fit);
   // Held-out figures: row AUC, and per outage the first instant it would have alerted.
   const scores = new Float64Array(y.length - splitRow);
   for (let i = splitRow; i < y.length; i++) scores[i - splitRow] = sigmoid(logit(first, x.subarray(i * d, (i + 1) * d)));
@@ -166,7 +163,7 @@ export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult
   const curves = heldOutGroups.map((g) => outageCurve(g, (row) => scores[row - splitRow]!));
   const { threshold, recall, precision } = pickThreshold(curves, o.targetRecall ?? 0.9);
 
-  const all = fitLogistic(x, y, d, { l2 });
+  const all = fitLogistic(x, y, d, fit);
   return {
     model: {
       version: o.version,
@@ -223,20 +220,21 @@ export function alertFigures(curves: readonly OutageCurve[], threshold: number):
   return { recall: positives ? warned / positives : 1, precision: alerted ? truePos / alerted : 1, alerted };
 }
 
-/** The highest-precision threshold that keeps `targetRecall`; if none does, the best F2. */
-export function pickThreshold(curves: readonly OutageCurve[], targetRecall: number): { threshold: number; recall: number | null; precision: number | null } {
+/**
+ * The operating threshold on held-out outages: the most precise one that keeps `targetRecall`
+ * while precision stays ≥ `targetPrecision`; if no threshold does both, the one with the most
+ * recall at that precision; if none reaches it, the best F2 (recall counts twice).
+ */
+export function pickThreshold(curves: readonly OutageCurve[], targetRecall: number, targetPrecision = 0.7): { threshold: number; recall: number | null; precision: number | null } {
   if (curves.length === 0 || curves.every((c) => c.firstComplaint === null)) return { threshold: PRIOR_MODEL.threshold, recall: null, precision: null };
-  type Pick = { threshold: number; recall: number; precision: number; score: number };
-  let best: Pick | null = null;
-  let bestF2: Pick | null = null;
-  for (let k = 2; k <= 95; k++) {
-    const threshold = k / 100;
-    const f = alertFigures(curves, threshold);
-    if (f.recall >= targetRecall && (!best || f.precision > best.precision)) best = { threshold, ...f, score: f.precision };
-    const f2 = f.recall + f.precision > 0 ? (5 * f.precision * f.recall) / (4 * f.precision + f.recall) : 0;
-    if (!bestF2 || f2 > bestF2.score) bestF2 = { threshold, ...f, score: f2 };
-  }
-  const pick: Pick = best ?? bestF2!;
+  type Pick = { threshold: number; recall: number; precision: number };
+  const all: Pick[] = [];
+  for (let k = 2; k <= 95; k++) all.push({ threshold: k / 100, ...alertFigures(curves, k / 100) });
+  const f2 = (p: Pick) => (p.recall + p.precision > 0 ? (5 * p.precision * p.recall) / (4 * p.precision + p.recall) : 0);
+  const best = (list: Pick[], score: (p: Pick) => number) => list.reduce((a, b) => (score(b) > score(a) ? b : a));
+  const both = all.filter((p) => p.recall >= targetRecall && p.precision >= targetPrecision);
+  const precise = all.filter((p) => p.precision >= targetPrecision);
+  const pick = both.length ? best(both, (p) => p.precision) : precise.length ? best(precise, (p) => p.recall + p.precision / 1000) : best(all, f2);
   return { threshold: pick.threshold, recall: round(pick.recall, 4), precision: round(pick.precision, 4) };
 }
 
