@@ -1,9 +1,12 @@
 // Screenshots of the wall in headless Chromium (dev tool). From /work/main, with a server running:
-//   pnpm exec tsx web/dev/screenshot.ts [url] [out.png] [--wait-outage|--wait-clear|--wait-status=confirmed] [--4k] [--settle=ms] [--clip=x,y,w,h]
+//   pnpm exec tsx web/dev/screenshot.ts [url] [out.png] [--wait-outage|--wait-clear|--wait-status=confirmed|--wait-alert] [--4k] [--settle=ms] [--clip=x,y,w,h]
+// The console (a URL ending in /console): signs in with --login=user:password, then optionally
+// expands the first alert (--expand) and presses one of its buttons (--press=notify|call-list|crew-priority|acknowledge):
+//   pnpm exec tsx web/dev/screenshot.ts http://127.0.0.1:3000/console /tmp/console.png --login=officer:secret --expand
 // (page.evaluate callbacks run in the page: tsconfig.node.json has the DOM lib for them.)
 // Prints the test attributes and any page errors, so a run also tells what the wall shows
 // (render-ms: ms from navigation until the network map was first on screen).
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -25,6 +28,14 @@ try {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });
   await page.goto(url);
+  if (new URL(url).pathname.startsWith('/console')) await shootConsole(page);
+  else await shootWall(page);
+  for (const p of problems) console.log(p);
+} finally {
+  await browser.close();
+}
+
+async function shootWall(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="kpi-messages-per-sec"]');
   await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement | null)?.dataset.renderMs !== undefined, null, { timeout: 15_000 });
   if (flags.has('--wait-outage')) {
@@ -33,6 +44,7 @@ try {
   if (flags.has('--wait-clear')) {
     await page.waitForFunction(() => (document.querySelector('[data-testid="map"]') as HTMLElement).dataset.outTransformers === '', null, { timeout: 60_000 });
   }
+  if (flags.has('--wait-alert')) await page.waitForSelector('[data-testid="alert-row"]', { timeout: 90_000 });
   const status = [...flags].find((f) => f.startsWith('--wait-status='))?.split('=')[1];
   if (status) {
     await page.waitForSelector(`[data-testid="outage-row"][data-outage-status="${status}"]`, { timeout: 60_000 });
@@ -46,12 +58,41 @@ try {
     detail: document.querySelector('[data-testid="outage-detail"]')?.getAttribute('data-outage-device'),
     notes: [...document.querySelectorAll('[data-testid="evidence-note"]')].map((e) => e.textContent),
     kpis: [...document.querySelectorAll('[data-testid^="kpi-"]')].map((e) => `${e.getAttribute('data-testid')}=${e.textContent}`),
-    rows: [...document.querySelectorAll('[data-testid="outage-row"]')].map((e) => `${e.getAttribute('data-outage-device')}:${e.getAttribute('data-outage-status')}`),
+    rows: [...document.querySelectorAll('[data-testid="outage-row"]')].map((e) => `${e.getAttribute('data-outage-device')}:${e.getAttribute('data-outage-status')}:risk=${e.getAttribute('data-risk')}`),
+    alerts: [...document.querySelectorAll('[data-testid="alert-row"]')].map(
+      (e) => `${e.getAttribute('data-outage-device')}:${e.getAttribute('data-severity')}:${e.getAttribute('data-status')}:${e.querySelector('[data-testid="alert-escalation"]')?.getAttribute('data-level')}`,
+    ),
+    flooded: document.querySelector('[data-testid="alert-flooded"]')?.getAttribute('data-count') ?? '0',
+    complaints: (() => {
+      const c = document.querySelector('[data-testid="complaints-chart"]');
+      return c ? `${c.getAttribute('data-hours')} h, actual ${c.getAttribute('data-actual')}, predicted ${c.getAttribute('data-predicted')}` : null;
+    })(),
     connection: document.querySelector('[data-testid="connection"]')?.getAttribute('data-state'),
     scroll: { x: document.documentElement.scrollWidth > innerWidth, y: document.documentElement.scrollHeight > innerHeight },
   }));
   console.log(JSON.stringify({ file, ...info }, null, 1));
-  for (const p of problems) console.log(p);
-} finally {
-  await browser.close();
+}
+
+async function shootConsole(page: Page): Promise<void> {
+  const login = [...args].find((a) => a.startsWith('--login='))?.slice('--login='.length);
+  if (login) {
+    const [user = '', ...pw] = login.split(':');
+    await page.fill('[data-testid="username"]', user);
+    await page.fill('[data-testid="password"]', pw.join(':'));
+    await page.click('[data-testid="sign-in-submit"]');
+    await page.waitForSelector('[data-testid="alert-queue"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid="console-alert"]', { timeout: 60_000 }).catch(() => {});
+    if (flags.has('--expand')) await page.locator('[data-testid="alert-expand"]').first().click().catch(() => {});
+    const press = [...args].find((a) => a.startsWith('--press='))?.split('=')[1];
+    if (press) await page.locator(`[data-testid="action-${press}"]`).first().click().catch(() => {});
+  }
+  await page.waitForTimeout(settleMs);
+  await page.screenshot({ path: file, clip, fullPage: !clip && flags.has('--full') });
+  const info = await page.evaluate(() => ({
+    user: document.querySelector('[data-testid="console-user"]')?.textContent,
+    alerts: [...document.querySelectorAll('[data-testid="console-alert"]')].map((e) => `${e.getAttribute('data-alert-id')}:${e.getAttribute('data-status')}`),
+    errors: [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent),
+    done: [...document.querySelectorAll('[data-testid="console-done"]')].map((e) => e.textContent),
+  }));
+  console.log(JSON.stringify({ file, ...info }, null, 1));
 }

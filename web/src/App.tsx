@@ -1,14 +1,18 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { OutageDto } from '@gridwatch/shared';
-import { DICTS, langFromSearch, type Lang } from './i18n.ts';
+import type { Dict } from './i18n.ts';
+import { useLang } from './lang.ts';
 import { WallStore, connectWall } from './store.ts';
-import { hasAlarm, serverNow } from './state.ts';
+import { activeAlertsByOutage, hasAlarm, serverNow } from './state.ts';
 import { Header } from './components/Header.tsx';
+import { AlertPanel } from './components/AlertPanel.tsx';
 import { KpiPanel } from './components/KpiPanel.tsx';
 import { MapView } from './components/MapView.tsx';
 import { OutageList } from './components/OutageList.tsx';
 import { OutageDetail } from './components/OutageDetail.tsx';
 import { DETAIL_CYCLE_MS, detailOrder, nextInCycle, shownInCycle } from './detail.ts';
+
+const wallTitle = (t: Dict) => `${t.product} · ${t.centre}`;
 
 function useNow(periodMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -39,32 +43,17 @@ function useDetailCycle(outages: ReadonlyMap<string, OutageDto>) {
 
 export function App({ store }: { store: WallStore }) {
   const view = useSyncExternalStore(store.subscribe, store.getView);
-  const [lang, setLang] = useState<Lang>(() => langFromSearch(window.location.search));
-  const t = DICTS[lang];
+  const { lang, t, toggle: toggleLang } = useLang(wallTitle);
   const now = useNow(1000);
 
   useEffect(() => connectWall(store), [store]);
-
-  useEffect(() => {
-    document.documentElement.lang = t.htmlLang;
-    document.title = `${t.product} · ${t.centre}`;
-  }, [t]);
-
-  const toggleLang = useCallback(() => {
-    setLang((l) => {
-      const next: Lang = l === 'en' ? 'zh-CN' : 'en';
-      const url = new URL(window.location.href);
-      if (next === 'en') url.searchParams.set('lang', 'en');
-      else url.searchParams.delete('lang');
-      window.history.replaceState(null, '', url);
-      return next;
-    });
-  }, []);
 
   const { data } = view;
   const nowServer = serverNow(data, now);
   const cycle = useDetailCycle(data.outages);
   const alarm = useMemo(() => hasAlarm(data.outages.values()), [data.outages]);
+  const alertsByOutage = useMemo(() => activeAlertsByOutage(data.alerts.values()), [data.alerts]);
+  const threshold = data.risk?.threshold ?? null;
 
   return (
     <div className="wall" data-lang={lang}>
@@ -79,18 +68,42 @@ export function App({ store }: { store: WallStore }) {
         onToggleLang={toggleLang}
       />
       <main className="wall-body">
-        <KpiPanel kpis={data.kpis} alarm={alarm} history={data.kpiHistory} t={t} lang={lang} />
-        <MapView
-          version={data.network?.version ?? null}
-          nowServer={Math.floor(nowServer / 5000) * 5000}
-          counts={data.network?.counts ?? null}
-          outages={data.outages}
-          focusId={cycle.shown}
+        <KpiPanel
+          kpis={data.kpis}
+          alarm={alarm}
+          history={data.kpiHistory}
+          complaintHours={data.complaintHours}
+          nowServer={Math.floor(nowServer / 60_000) * 60_000}
           t={t}
           lang={lang}
         />
+        <div className="centre-column">
+          <MapView
+            version={data.network?.version ?? null}
+            nowServer={Math.floor(nowServer / 5000) * 5000}
+            counts={data.network?.counts ?? null}
+            outages={data.outages}
+            focusId={cycle.shown}
+            risks={data.risks}
+            alertsByOutage={alertsByOutage}
+            threshold={threshold}
+            t={t}
+            lang={lang}
+          />
+          <AlertPanel alerts={data.alerts} outages={data.outages} risk={data.risk} t={t} lang={lang} />
+        </div>
         <div className="side-column">
-          <OutageList outages={data.outages} nowServer={nowServer} focusId={cycle.shown} alarm={alarm} t={t} lang={lang} />
+          <OutageList
+            outages={data.outages}
+            nowServer={nowServer}
+            focusId={cycle.shown}
+            alarm={alarm}
+            risks={data.risks}
+            alertsByOutage={alertsByOutage}
+            threshold={threshold}
+            t={t}
+            lang={lang}
+          />
           <OutageDetail
             outages={data.outages}
             shownId={cycle.shown}
@@ -98,6 +111,9 @@ export function App({ store }: { store: WallStore }) {
             cycleLength={cycle.length}
             step={cycle.step}
             nowServer={nowServer}
+            risks={data.risks}
+            alertsByOutage={alertsByOutage}
+            threshold={threshold}
             t={t}
             lang={lang}
           />

@@ -8,6 +8,8 @@ export function remPx(): number {
 export const COLORS = {
   line: '#7d848c',
   lineDim: '#4f555c',
+  /** Chart grid lines: barely there. */
+  lineGrid: '#33373c',
   node: '#9aa1a9',
   substation: '#c3c8ce',
   red: '#e5484d',

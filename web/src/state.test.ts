@@ -1,66 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { outage } from './testing.ts';
-import type { Kpis, KpiPoint, Snapshot } from '@gridwatch/shared';
+import { alert, kpis, outage, snapshot } from './testing.ts';
+import type { KpiPoint } from '@gridwatch/shared';
 import {
+  ALERTS_MAX,
   KPI_HISTORY_MAX,
   RECENT_MS,
+  RESOLVED_ALERT_RETAIN_MS,
   RESTORED_RETAIN_MS,
+  activeAlertsByOutage,
   appendKpiPoint,
+  applyAlertDelta,
   applyKpis,
   applyOutageDelta,
+  applyRiskUpdate,
   applySnapshot,
   checkSeq,
+  complaintsToday,
   formatDuration,
+  formatProbability,
   formatShare,
   hasAlarm,
   initialState,
   pruneOutages,
+  pruneState,
+  riskClass,
   serverNow,
   sortOutages,
+  startOfLocalDay,
   transformerStates,
+  wallAlerts,
 } from './state.ts';
 
 const MIN = 60_000;
 
-function kpis(at: number, patch: Partial<Kpis> = {}): Kpis {
-  return {
-    at,
-    messagesPerSec: 10,
-    readingsPerSec: 8,
-    readingsStored: 1000,
-    deadLetters: 0,
-    activeOutages: 0,
-    customersOut: 0,
-    customersServed: 1000,
-    saifiMonth: 0,
-    saidiMonth: 0,
-    ...patch,
-  };
-}
-
 function point(at: number): KpiPoint {
   return { at, messagesPerSec: 1, readingsPerSec: 1, activeOutages: 0, customersOut: 0 };
-}
-
-function snapshot(patch: Partial<Snapshot> = {}): Snapshot {
-  return {
-    seq: 10,
-    serverTime: 2_000_000,
-    network: {
-      id: 'demo',
-      name: 'Demo',
-      version: 'v1',
-      counts: { substations: 1, feeders: 1, devices: 1, transformers: 1, customers: 1 },
-      bounds: [
-        [121, 37],
-        [122, 38],
-      ],
-    },
-    outages: [outage('a')],
-    kpis: kpis(2_000_000),
-    kpiHistory: [point(1_999_000), point(2_000_000)],
-    ...patch,
-  };
 }
 
 describe('applySnapshot', () => {
@@ -245,5 +219,156 @@ describe('derived views', () => {
     expect(formatShare(1, 8)).toBe('12.5%');
     expect(formatShare(3, 1000)).toBe('0.30%');
     expect(formatShare(1, 0)).toBe('—');
+  });
+});
+
+describe('complaint early warning state', () => {
+  const risk = { modelVersion: 'm1', threshold: 0.4 };
+
+  it('takes alerts, risks, complaint hours and the threshold from the snapshot', () => {
+    const s = applySnapshot(
+      initialState,
+      snapshot({
+        alerts: [alert('a'), alert('b', { status: 'acknowledged' })],
+        risks: [{ outageId: 'a', probability: 0.7, expected: 1.5 }],
+        complaintHours: [{ hour: 0, predicted: 1.5, actual: 2 }],
+        risk,
+      }),
+      0,
+    );
+    expect([...s.alerts.keys()].sort()).toEqual(['al-a', 'al-b']);
+    expect(s.risks.get('a')!.probability).toBe(0.7);
+    expect(s.complaintHours).toHaveLength(1);
+    expect(s.risk).toEqual(risk);
+  });
+
+  it('a new snapshot replaces the alerts held', () => {
+    const s0 = applySnapshot(initialState, snapshot({ alerts: [alert('a')] }), 0);
+    const s1 = applySnapshot(s0, snapshot({ alerts: [alert('b')] }), 0);
+    expect([...s1.alerts.keys()]).toEqual(['al-b']);
+  });
+
+  it('tolerates a snapshot from a server without the early warning', () => {
+    const old = snapshot();
+    const legacy = { ...old, alerts: undefined, risks: undefined, complaintHours: undefined, risk: undefined } as unknown as typeof old;
+    const s = applySnapshot(initialState, legacy, 0);
+    expect(s.alerts.size).toBe(0);
+    expect(s.risks.size).toBe(0);
+    expect(s.risk).toBeNull();
+  });
+
+  it('upserts alert:changed by id, latest state, leaving the previous state untouched', () => {
+    const s0 = applySnapshot(initialState, snapshot({ alerts: [alert('a')] }), 0);
+    const s1 = applyAlertDelta(s0, { alerts: [alert('a', { status: 'acknowledged', updatedAt: 1_950_000 }), alert('b')] }, 0);
+    expect(s1.alerts.get('al-a')!.status).toBe('acknowledged');
+    expect(s1.alerts.get('al-b')!.status).toBe('open');
+    expect(s0.alerts.get('al-a')!.status).toBe('open');
+    expect(s0.alerts.has('al-b')).toBe(false);
+  });
+
+  it('ignores a copy older than the alert held (a late HTTP answer after a socket update)', () => {
+    const s0 = applySnapshot(initialState, snapshot({ alerts: [alert('a', { status: 'actioned', updatedAt: 1_990_000 })] }), 0);
+    const s1 = applyAlertDelta(s0, { alerts: [alert('a', { status: 'acknowledged', updatedAt: 1_950_000 })] }, 0);
+    expect(s1).toBe(s0);
+    // The same updatedAt is applied (the server's latest state wins ties).
+    const s2 = applyAlertDelta(s0, { alerts: [alert('a', { status: 'resolved', updatedAt: 1_990_000 })] }, 0);
+    expect(s2.alerts.get('al-a')!.status).toBe('resolved');
+  });
+
+  it('drops resolved alerts about an hour after they were resolved, by server time', () => {
+    // Server clock 10 min ahead of the client.
+    const serverTime = 100 * MIN;
+    const client = serverTime - 10 * MIN;
+    const s0 = applySnapshot(
+      initialState,
+      snapshot({
+        serverTime,
+        alerts: [
+          alert('open', { raisedAt: 0, updatedAt: 0 }),
+          alert('done', { status: 'resolved', updatedAt: serverTime - 30 * MIN }),
+          alert('old', { status: 'resolved', updatedAt: serverTime - RESOLVED_ALERT_RETAIN_MS - 1 }),
+        ],
+      }),
+      client,
+    );
+    expect([...s0.alerts.keys()].sort()).toEqual(['al-done', 'al-open']);
+    const s1 = pruneState(s0, client + 29 * MIN);
+    expect(s1).toBe(s0);
+    const s2 = pruneState(s0, client + 31 * MIN);
+    expect([...s2.alerts.keys()]).toEqual(['al-open']);
+    // An alert resolved long ago arriving by delta does not stay.
+    const s3 = applyAlertDelta(s2, { alerts: [alert('x', { status: 'resolved', updatedAt: 0 })] }, client + 31 * MIN);
+    expect(s3.alerts.has('al-x')).toBe(false);
+  });
+
+  it('never holds more than ALERTS_MAX alerts, dropping resolved ones first', () => {
+    const many = Array.from({ length: ALERTS_MAX + 5 }, (_, i) => alert(`o${i}`, { status: i < 10 ? 'resolved' : 'open', updatedAt: 1_999_000 + i }));
+    const s = applyAlertDelta(applySnapshot(initialState, snapshot(), 0), { alerts: many }, 0);
+    expect(s.alerts.size).toBe(ALERTS_MAX);
+    expect([...s.alerts.values()].filter((a) => a.status === 'resolved')).toHaveLength(5);
+  });
+
+  it('risk:update replaces the risks, complaint hours and threshold', () => {
+    const s0 = applySnapshot(initialState, snapshot({ risks: [{ outageId: 'a', probability: 0.7, expected: 1 }, { outageId: 'b', probability: 0.2, expected: 0.1 }] }), 0);
+    const s1 = applyRiskUpdate(s0, { risks: [{ outageId: 'b', probability: 0.3, expected: 0.2 }], complaintHours: [{ hour: 3_600_000, predicted: 0.4, actual: 1 }], risk });
+    expect([...s1.risks.keys()]).toEqual(['b']);
+    expect(s1.risks.get('b')!.probability).toBe(0.3);
+    expect(s1.complaintHours).toEqual([{ hour: 3_600_000, predicted: 0.4, actual: 1 }]);
+    expect(s1.risk).toEqual(risk);
+    expect(s0.risks.size).toBe(2);
+  });
+
+  it('orders the wall: open before handled, then severity, escalation, probability; flooded grouped', () => {
+    const w = wallAlerts([
+      alert('ack-crit', { status: 'acknowledged', severity: 'critical' }),
+      alert('warn', { severity: 'warning', probability: 0.9 }),
+      alert('high', { severity: 'high', probability: 0.5 }),
+      alert('high-mgr', { severity: 'high', probability: 0.4, escalation: 'manager' }),
+      alert('flood1', { flooded: true }),
+      alert('flood2', { flooded: true, status: 'actioned' }),
+      alert('gone', { status: 'resolved' }),
+    ]);
+    expect(w.paged.map((a) => a.outageId)).toEqual(['high-mgr', 'high', 'warn', 'ack-crit']);
+    expect(w.flooded.map((a) => a.outageId)).toEqual(['flood1', 'flood2']);
+    expect(w.resolved).toBe(1);
+  });
+
+  it('finds the active alert of each outage', () => {
+    const m = activeAlertsByOutage([alert('a'), alert('b', { status: 'resolved' })]);
+    expect([...m.keys()]).toEqual(['a']);
+  });
+
+  it('classifies risk for colour: critical alert red, over threshold or alerted amber, else grey', () => {
+    expect(riskClass(undefined, 0.5)).toBe('none');
+    expect(riskClass(0.2, 0.5)).toBe('low');
+    expect(riskClass(0.5, 0.5)).toBe('warn');
+    expect(riskClass(0.9, null)).toBe('low');
+    expect(riskClass(0.2, 0.5, { severity: 'high', status: 'open' })).toBe('warn');
+    expect(riskClass(0.9, 0.5, { severity: 'critical', status: 'actioned' })).toBe('alert');
+    expect(riskClass(0.9, 0.5, { severity: 'critical', status: 'resolved' })).toBe('warn');
+  });
+
+  it('formats probabilities as whole percentages', () => {
+    expect(formatProbability(0)).toBe('0%');
+    expect(formatProbability(0.004)).toBe('<1%');
+    expect(formatProbability(0.634)).toBe('63%');
+    expect(formatProbability(0.996)).toBe('>99%');
+    expect(formatProbability(1)).toBe('100%');
+    expect(formatProbability(Number.NaN)).toBe('—');
+  });
+
+  it('sums the complaints of today (local day) and ignores hours before midnight', () => {
+    const now = new Date(2025, 5, 10, 14, 20).getTime();
+    const midnight = startOfLocalDay(now);
+    expect(new Date(midnight).getHours()).toBe(0);
+    const H = 3_600_000;
+    const hours = [
+      { hour: midnight - 2 * H, predicted: 5, actual: 7 },
+      { hour: midnight, predicted: 0.25, actual: 1 },
+      { hour: midnight + 13 * H, predicted: 1.33, actual: 0 },
+      { hour: midnight + 14 * H, predicted: 0.5, actual: 2 },
+    ];
+    expect(complaintsToday(hours, now)).toEqual({ actual: 3, predicted: 2.1 });
+    expect(complaintsToday([], now)).toEqual({ actual: 0, predicted: 0 });
   });
 });

@@ -3,7 +3,7 @@
 // everything here is unit-tested (state.test.ts). The wall runs for weeks, so nothing in the
 // state may grow without bound.
 import { isOutageActive } from '@gridwatch/shared';
-import type { Kpis, KpiPoint, NetworkSummary, OutageDto, Snapshot } from '@gridwatch/shared';
+import type { AlertDto, AlertSeverity, AlertStatus, ComplaintHour, EscalationLevel, Kpis, KpiPoint, NetworkSummary, OutageDto, RiskBrief, Snapshot } from '@gridwatch/shared';
 
 /** Most KPI points kept (at one point a second: the last 12 minutes). */
 export const KPI_HISTORY_MAX = 720;
@@ -13,6 +13,14 @@ export const RESTORED_RETAIN_MS = 10 * 60_000;
 export const RECENT_MS = 2 * 60_000;
 /** Hard cap on outages held, as a last guard against an unbounded map in a storm. */
 export const OUTAGES_MAX = 5000;
+/** Resolved alerts stay in the state this long after their last change (server time). */
+export const RESOLVED_ALERT_RETAIN_MS = 60 * 60_000;
+/** Hard cap on alerts held (resolved ones go first). */
+export const ALERTS_MAX = 2000;
+/** Clock hours of complaints kept (the contract sends the last 24). */
+export const COMPLAINT_HOURS_MAX = 48;
+
+export type RiskInfo = Snapshot['risk'];
 
 export interface WallState {
   /** seq of the last applied outage delta or snapshot; null before the first snapshot. */
@@ -24,6 +32,14 @@ export interface WallState {
   outages: ReadonlyMap<string, OutageDto>;
   kpis: Kpis | null;
   kpiHistory: readonly KpiPoint[];
+  /** Complaint-risk alerts by id (not resolved, or resolved within the last hour). Immutable like outages. */
+  alerts: ReadonlyMap<string, AlertDto>;
+  /** Complaint risk of each open outage by outage id, from the last evaluation (replaced as a whole). */
+  risks: ReadonlyMap<string, RiskBrief>;
+  /** Complaints per clock hour, predicted vs actual, oldest first. */
+  complaintHours: readonly ComplaintHour[];
+  /** Alert threshold and model version; null before the first snapshot. */
+  risk: RiskInfo | null;
 }
 
 export const initialState: WallState = {
@@ -33,6 +49,10 @@ export const initialState: WallState = {
   outages: new Map(),
   kpis: null,
   kpiHistory: [],
+  alerts: new Map(),
+  risks: new Map(),
+  complaintHours: [],
+  risk: null,
 };
 
 
@@ -99,6 +119,9 @@ export function pruneOutages(state: WallState, clientNow: number, retainMs = RES
 export function applySnapshot(_state: WallState, snapshot: Snapshot, clientNow: number): WallState {
   const outages = new Map<string, OutageDto>();
   for (const o of snapshot.outages) outages.set(o.id, o);
+  const alerts = new Map<string, AlertDto>();
+  // Tolerates a server from before the complaint early warning (fields absent).
+  for (const a of snapshot.alerts ?? []) alerts.set(a.id, a);
   const history = keepLast(snapshot.kpiHistory, KPI_HISTORY_MAX);
   const state: WallState = {
     seq: snapshot.seq,
@@ -107,8 +130,12 @@ export function applySnapshot(_state: WallState, snapshot: Snapshot, clientNow: 
     outages: limitOutages(outages),
     kpis: snapshot.kpis,
     kpiHistory: history === snapshot.kpiHistory ? [...history] : history,
+    alerts: limitAlerts(alerts),
+    risks: risksById(snapshot.risks ?? []),
+    complaintHours: keepLast(snapshot.complaintHours ?? [], COMPLAINT_HOURS_MAX),
+    risk: snapshot.risk ?? null,
   };
-  return pruneOutages(state, clientNow);
+  return pruneAlerts(pruneOutages(state, clientNow), clientNow);
 }
 
 /**
@@ -140,6 +167,163 @@ export function applyOutageDelta(state: WallState, delta: { seq: number; outages
   for (const o of delta.outages) outages.set(o.id, o);
   const next = pruneOutages({ ...state, seq: delta.seq, outages: limitOutages(outages) }, clientNow);
   return { state: next, resync: check !== 'apply' };
+}
+
+// ---- complaint early warning ------------------------------------------------------------------
+
+function risksById(list: readonly RiskBrief[]): Map<string, RiskBrief> {
+  const m = new Map<string, RiskBrief>();
+  for (const r of list) m.set(r.outageId, r);
+  return m;
+}
+
+function limitAlerts(map: Map<string, AlertDto>): Map<string, AlertDto> {
+  if (map.size <= ALERTS_MAX) return map;
+  // Resolved ones first, least recently changed first.
+  const sorted = [...map.values()].sort((a, b) => Number(a.status !== 'resolved') - Number(b.status !== 'resolved') || a.updatedAt - b.updatedAt);
+  for (const a of sorted.slice(0, map.size - ALERTS_MAX)) map.delete(a.id);
+  return map;
+}
+
+/** Whether a resolved alert has been kept long enough (active alerts never expire). */
+export function isAlertExpired(a: Pick<AlertDto, 'status' | 'updatedAt'>, nowServer: number, retainMs = RESOLVED_ALERT_RETAIN_MS): boolean {
+  return a.status === 'resolved' && nowServer - a.updatedAt > retainMs;
+}
+
+/** Drops alerts resolved more than `retainMs` ago (server time). Same state if nothing expired. */
+export function pruneAlerts(state: WallState, clientNow: number, retainMs = RESOLVED_ALERT_RETAIN_MS): WallState {
+  const now = serverNow(state, clientNow);
+  let next: Map<string, AlertDto> | null = null;
+  for (const [id, a] of state.alerts) {
+    if (isAlertExpired(a, now, retainMs)) {
+      next ??= new Map(state.alerts);
+      next.delete(id);
+    }
+  }
+  return next ? { ...state, alerts: next } : state;
+}
+
+/** Everything that ages out: restored outages and resolved alerts. Same state if nothing did. */
+export function pruneState(state: WallState, clientNow: number): WallState {
+  return pruneAlerts(pruneOutages(state, clientNow), clientNow);
+}
+
+/**
+ * `alert:changed` (or an alert returned by the HTTP API): upserts by id, latest state. A copy
+ * older than the one held (updatedAt) is ignored, so a late HTTP answer does not undo a newer
+ * socket update. Same state when nothing changed.
+ */
+export function applyAlertDelta(state: WallState, delta: { alerts: readonly AlertDto[] }, clientNow: number): WallState {
+  let next: Map<string, AlertDto> | null = null;
+  for (const a of delta.alerts) {
+    const held = (next ?? state.alerts).get(a.id);
+    if (held && held.updatedAt > a.updatedAt) continue;
+    next ??= new Map(state.alerts);
+    next.set(a.id, a);
+  }
+  if (!next) return state;
+  return pruneAlerts({ ...state, alerts: limitAlerts(next) }, clientNow);
+}
+
+/** `risk:update`: every open outage's risk, the hourly complaints and the threshold, replaced. */
+export function applyRiskUpdate(state: WallState, delta: { risks: readonly RiskBrief[]; complaintHours: readonly ComplaintHour[]; risk: RiskInfo }): WallState {
+  return { ...state, risks: risksById(delta.risks), complaintHours: keepLast(delta.complaintHours, COMPLAINT_HOURS_MAX), risk: delta.risk };
+}
+
+export const SEVERITY_RANK: Record<AlertSeverity, number> = { warning: 0, high: 1, critical: 2 };
+export const ESCALATION_RANK: Record<EscalationLevel, number> = { officer: 0, 'shift-lead': 1, manager: 2 };
+const STATUS_RANK: Record<AlertStatus, number> = { open: 0, acknowledged: 1, actioned: 2, resolved: 3 };
+
+export function isAlertActive(a: Pick<AlertDto, 'status'>): boolean {
+  return a.status !== 'resolved';
+}
+
+/**
+ * Wall order: alerts nobody has taken yet first (open), then acknowledged, then actioned; within
+ * each, most severe first, then the furthest escalated, then the most likely complaint, then the
+ * newest.
+ */
+export function compareAlertsForWall(a: AlertDto, b: AlertDto): number {
+  return (
+    STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    ESCALATION_RANK[b.escalation] - ESCALATION_RANK[a.escalation] ||
+    b.probability - a.probability ||
+    b.raisedAt - a.raisedAt ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export interface WallAlerts {
+  /** Active alerts paged one by one, in wall order. */
+  paged: AlertDto[];
+  /** Active alerts raised under flood control: shown as one summary line. */
+  flooded: AlertDto[];
+  /** Resolved alerts still held (the last hour). */
+  resolved: number;
+}
+
+/** What the wall's alert panel shows: active alerts, the flooded ones grouped. */
+export function wallAlerts(alerts: Iterable<AlertDto>): WallAlerts {
+  const paged: AlertDto[] = [];
+  const flooded: AlertDto[] = [];
+  let resolved = 0;
+  for (const a of alerts) {
+    if (!isAlertActive(a)) resolved++;
+    else if (a.flooded) flooded.push(a);
+    else paged.push(a);
+  }
+  paged.sort(compareAlertsForWall);
+  flooded.sort(compareAlertsForWall);
+  return { paged, flooded, resolved };
+}
+
+/** The active alert of an outage, if any (one alert per outage). */
+export function activeAlertsByOutage(alerts: Iterable<AlertDto>): Map<string, AlertDto> {
+  const m = new Map<string, AlertDto>();
+  for (const a of alerts) if (isAlertActive(a)) m.set(a.outageId, a);
+  return m;
+}
+
+/**
+ * How an outage's complaint risk is marked: `alert` red (an active critical alert), `warn` amber
+ * (at or above the alert threshold, or an active alert), `low` grey (scored, below the threshold),
+ * `none` (not scored).
+ */
+export type RiskClass = 'none' | 'low' | 'warn' | 'alert';
+
+export function riskClass(probability: number | null | undefined, threshold: number | null | undefined, alert?: Pick<AlertDto, 'severity' | 'status'> | null): RiskClass {
+  if (alert && isAlertActive(alert)) return alert.severity === 'critical' ? 'alert' : 'warn';
+  if (probability === null || probability === undefined || !Number.isFinite(probability)) return 'none';
+  return threshold !== null && threshold !== undefined && probability >= threshold ? 'warn' : 'low';
+}
+
+/** A probability as a whole percentage for the wall: "<1%" and ">99%" at the ends. */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p > 0 && p < 0.01) return '<1%';
+  if (p < 1 && p > 0.99) return '>99%';
+  return `${Math.round(p * 100)}%`;
+}
+
+/** Local calendar day (of the wall's clock) starting at midnight, as epoch ms. */
+export function startOfLocalDay(ms: number): number {
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Complaints so far today (local day of `nowServer`): actual and predicted, summed over the clock hours. */
+export function complaintsToday(hours: readonly ComplaintHour[], nowServer: number): { actual: number; predicted: number } {
+  const start = startOfLocalDay(nowServer);
+  let actual = 0;
+  let predicted = 0;
+  for (const h of hours) {
+    // An hour that started before local midnight (half-hour time zones) belongs to yesterday.
+    if (h.hour < start || h.hour > nowServer) continue;
+    actual += h.actual;
+    predicted += h.predicted;
+  }
+  return { actual, predicted: Math.round(predicted * 10) / 10 };
 }
 
 /** `kpi:update`: new current KPIs and one more point of bounded history. */

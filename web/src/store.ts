@@ -1,9 +1,10 @@
 // The wall's live store: one Socket.IO connection feeding the pure reducers of state.ts. React
-// reads it through useSyncExternalStore (see useWall in App.tsx).
+// reads it through useSyncExternalStore (App.tsx for the wall, console/Console.tsx for the console).
 import { io, type Socket } from 'socket.io-client';
 import { REALTIME_PATH } from '@gridwatch/shared';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '@gridwatch/shared';
-import { applyKpis, applyOutageDelta, applySnapshot, initialState, pruneOutages, type WallState } from './state.ts';
+import type { AlertDto } from '@gridwatch/shared';
+import { applyAlertDelta, applyKpis, applyOutageDelta, applyRiskUpdate, applySnapshot, initialState, pruneState, type WallState } from './state.ts';
 
 export type ConnStatus = 'connecting' | 'connected' | 'reconnecting';
 
@@ -37,6 +38,11 @@ export class WallStore {
 
   setData(data: WallState, message = true): void {
     this.update(message ? { data, lastMessageAt: Date.now() } : { data });
+  }
+
+  /** Alerts from an HTTP answer (the console's actions): upserted like a socket delta. */
+  upsertAlerts(alerts: AlertDto[]): void {
+    this.setData(applyAlertDelta(this.view.data, { alerts }, Date.now()), false);
   }
 }
 
@@ -93,8 +99,10 @@ export function connectWall(store: WallStore): () => void {
     if (needsResync) resync();
   });
   socket.on('kpi:update', ({ kpis }) => store.setData(applyKpis(store.getView().data, kpis)));
+  socket.on('alert:changed', (delta) => store.setData(applyAlertDelta(store.getView().data, delta, Date.now())));
+  socket.on('risk:update', (delta) => store.setData(applyRiskUpdate(store.getView().data, delta)));
 
-  const pruneTimer = setInterval(() => store.setData(pruneOutages(store.getView().data, Date.now()), false), PRUNE_EVERY_MS);
+  const pruneTimer = setInterval(() => store.setData(pruneState(store.getView().data, Date.now()), false), PRUNE_EVERY_MS);
 
   return () => {
     clearInterval(pruneTimer);

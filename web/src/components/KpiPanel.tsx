@@ -1,10 +1,11 @@
-import { memo, useMemo } from 'react';
-import type { Kpis, KpiPoint } from '@gridwatch/shared';
+import { memo, useMemo, type ReactNode } from 'react';
+import type { ComplaintHour, Kpis, KpiPoint } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
-import { formatShare } from '../state.ts';
+import { complaintsToday, formatShare } from '../state.ts';
 import { COLORS } from '../dom.ts';
 import { Sparkline } from './Sparkline.tsx';
+import { ComplaintsChart } from './ComplaintsChart.tsx';
 
 const WINDOW_MS = 10 * 60_000;
 
@@ -17,11 +18,13 @@ interface TileProps {
   sub?: string;
   spark?: [number, number][];
   sparkLabel?: string;
+  /** Instead of a sparkline: a chart of its own. */
+  children?: ReactNode;
 }
 
-function Tile({ name, label, value, unit, alarm, sub, spark, sparkLabel }: TileProps) {
+function Tile({ name, label, value, unit, alarm, sub, spark, sparkLabel, children }: TileProps) {
   return (
-    <section className={`kpi-tile${alarm ? ' alarm' : ''}`} data-kpi={name}>
+    <section className={`kpi-tile${alarm ? ' alarm' : ''}${children ? ' with-chart' : ''}`} data-kpi={name}>
       <div className="kpi-label">{label}</div>
       <div className="kpi-value-row">
         <span className="kpi-value" data-testid={`kpi-${name}`}>
@@ -35,6 +38,7 @@ function Tile({ name, label, value, unit, alarm, sub, spark, sparkLabel }: TileP
           <Sparkline points={spark} color={alarm ? COLORS.red : COLORS.line} windowMs={WINDOW_MS} label={sparkLabel} />
         </div>
       ) : null}
+      {children ? <div className="kpi-chart">{children}</div> : null}
     </section>
   );
 }
@@ -48,11 +52,15 @@ export interface KpiPanelProps {
   /** Whether an unplanned grid outage is active (planned / customer-side ones are no alarm). */
   alarm: boolean;
   history: readonly KpiPoint[];
+  /** Complaints per clock hour, predicted vs actual (the last 24). */
+  complaintHours: readonly ComplaintHour[];
+  /** Server time, coarse (a minute is enough): which hours are today. */
+  nowServer: number;
   t: Dict;
   lang: Lang;
 }
 
-export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, t, lang }: KpiPanelProps) {
+export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, complaintHours, nowServer, t, lang }: KpiPanelProps) {
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 0 }), [lang]);
   const nf1 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
   const rate = (v: number) => (v >= 100 ? nf.format(v) : nf1.format(v));
@@ -66,6 +74,7 @@ export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, t, lang }
   const last = history[history.length - 1]?.at ?? 0;
   const spanMin = Math.min(WINDOW_MS, Math.max(60_000, last - first)) / 60_000;
   const windowLabel = t.kpi.lastMinutes(Math.round(spanMin));
+  const today = useMemo(() => complaintsToday(complaintHours, nowServer), [complaintHours, nowServer]);
 
   return (
     <div className="kpi-column">
@@ -101,6 +110,14 @@ export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, t, lang }
         sub={kpis ? t.kpi.shareOfServed(formatShare(kpis.customersOut, kpis.customersServed), nf.format(kpis.customersServed)) : undefined}
         spark={custSeries}
       />
+      <Tile
+        name="complaints-today"
+        label={t.complaints.kpiTitle}
+        value={kpis ? nf.format(today.actual) : none}
+        sub={kpis ? t.complaints.vsPredicted(nf1.format(today.predicted)) : undefined}
+      >
+        <ComplaintsChart hours={complaintHours} t={t} />
+      </Tile>
     </div>
   );
 });

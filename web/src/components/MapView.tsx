@@ -1,9 +1,9 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import L from 'leaflet';
-import type { MapNetwork, NetworkSummary, OutageDto, WallConfig } from '@gridwatch/shared';
+import type { AlertDto, MapNetwork, NetworkSummary, OutageDto, RiskBrief, WallConfig } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
-import { outageShapes, statesOfShapes, type OutageShape } from '../state.ts';
+import { outageShapes, riskClass, statesOfShapes, type OutageShape, type RiskClass } from '../state.ts';
 import { LARGE_NETWORK, MAX_FEEDER_LABELS, mercX, mercY, mercator, outageRadius, placeLabels, sizesFor, substationLabels, type Rect, type Sizes } from '../mapgeom.ts';
 import { COLORS, cssVar, remPx } from '../dom.ts';
 import { CanvasLayer, scratch, type CanvasView } from './canvasLayer.ts';
@@ -112,6 +112,14 @@ function sizesOf(geo: Geo, v: CanvasView, rem: number): Sizes {
   return sizesFor(geo.ids.length, area, rem);
 }
 
+/** An outage's complaint risk as the map marks it. */
+interface RiskMark {
+  probability: number;
+  cls: RiskClass;
+  /** An alert nobody has acknowledged yet: the ring pulses. */
+  pulse: boolean;
+}
+
 /** What the outage layer draws, kept in a ref so the draw function always sees the latest. */
 interface Scene {
   shapes: OutageShape[];
@@ -119,6 +127,68 @@ interface Scene {
   focusLabel: string | null;
   /** Substations and their labels on the network layer: the focus label avoids them. */
   taken: Rect[];
+  /** Complaint risk of root outages, by outage id. */
+  risk: ReadonlyMap<string, RiskMark>;
+}
+
+/** A pulsing ring over the map, in map pixels. */
+interface Pulse {
+  id: string;
+  x: number;
+  y: number;
+  r: number;
+  cls: RiskClass;
+}
+
+const RISK_COLOR: Record<RiskClass, string> = { none: COLORS.textDim, low: COLORS.textDim, warn: COLORS.amber, alert: COLORS.red };
+
+/** The risk ring's radius around an outage disc. */
+const riskRadius = (customers: number, rem: number) => outageRadius(customers, rem) + rem * 0.55;
+
+/**
+ * Complaint risk as a gauge around the outage: a faint full ring, and an arc from twelve o'clock
+ * whose length is the probability of a complaint within the hour; grey below the alert
+ * threshold, amber above it (or with an alert), red with a critical alert.
+ */
+function riskGauge(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, mark: RiskMark, rem: number): void {
+  const w = Math.max(2, rem * 0.24);
+  ctx.save();
+  ctx.lineCap = 'butt';
+  ctx.beginPath();
+  ctx.arc(x, y, r, 0, Math.PI * 2);
+  ctx.lineWidth = w + 2;
+  ctx.strokeStyle = COLORS.mapBg;
+  ctx.globalAlpha = 0.75;
+  ctx.stroke();
+  ctx.lineWidth = w;
+  ctx.strokeStyle = COLORS.lineDim;
+  ctx.globalAlpha = 1;
+  ctx.stroke();
+  const sweep = Math.max(0.04, Math.min(1, mark.probability)) * Math.PI * 2;
+  ctx.beginPath();
+  ctx.arc(x, y, r, -Math.PI / 2, -Math.PI / 2 + sweep);
+  ctx.strokeStyle = RISK_COLOR[mark.cls];
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Keeps the pulsing rings (DOM, CSS-animated: no redraw loop) in step with the scene. */
+function placePulses(host: HTMLElement | null, pulses: Pulse[]): void {
+  if (!host) return;
+  const key = pulses.map((p) => `${p.id}:${Math.round(p.x)}:${Math.round(p.y)}:${Math.round(p.r)}:${p.cls}`).join('|');
+  if (host.dataset.key === key) return;
+  host.dataset.key = key;
+  host.replaceChildren(
+    ...pulses.map((p) => {
+      const i = document.createElement('i');
+      i.className = `risk-pulse risk-${p.cls}`;
+      i.dataset.outageId = p.id;
+      i.style.left = `${p.x - p.r}px`;
+      i.style.top = `${p.y - p.r}px`;
+      i.style.width = i.style.height = `${p.r * 2}px`;
+      return i;
+    }),
+  );
 }
 
 /** Obstacles for labels: the map's own overlay boxes (counts, legend), in map pixels. */
@@ -240,7 +310,7 @@ const KIND_STYLE = {
 const scratchFill: { canvas?: HTMLCanvasElement } = {};
 const scratchEdge: { canvas?: HTMLCanvasElement } = {};
 
-function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, container: HTMLElement): void {
+function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, container: HTMLElement): Pulse[] {
   const rem = remPx();
   const sz = sizesOf(geo, v, rem);
   const { scale, ox, oy } = v;
@@ -317,11 +387,23 @@ function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, sce
     }
   }
 
+  // Complaint risk of active outages: a gauge ring around each; unacknowledged alerts pulse.
+  const pulses: Pulse[] = [];
+  for (const s of scene.shapes) {
+    if (s.kind === 'recent') continue;
+    const mark = scene.risk.get(s.id);
+    const at = mark ? located(s) : null;
+    if (!mark || !at) continue;
+    const r = riskRadius(s.customers, rem);
+    riskGauge(ctx, at[0], at[1], r, mark, rem);
+    if (mark.pulse) pulses.push({ id: s.id, x: at[0], y: at[1], r, cls: mark.cls });
+  }
+
   // The outage shown in the detail panel: a light ring and its device, so the eye finds it.
   const focus = scene.focusId ? scene.shapes.find((s) => s.id === scene.focusId) : undefined;
   const at = focus ? located(focus) : null;
   if (focus && at) {
-    const r = outageRadius(focus.customers, rem) + rem * 0.45;
+    const r = scene.risk.has(focus.id) ? riskRadius(focus.customers, rem) + rem * 0.45 : outageRadius(focus.customers, rem) + rem * 0.45;
     ring(ctx, at[0], at[1], r, COLORS.textDim, Math.max(1.5, rem * 0.09));
     if (scene.focusLabel) {
       const fontPx = rem * 0.9;
@@ -339,6 +421,7 @@ function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, sce
       }
     }
   }
+  return pulses;
 }
 
 function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, width: number): void {
@@ -362,16 +445,22 @@ export interface MapViewProps {
   outages: ReadonlyMap<string, OutageDto>;
   /** The outage shown in the detail panel, marked on the map. */
   focusId: string | null;
+  /** Complaint risk of the open outages, by outage id. */
+  risks: ReadonlyMap<string, RiskBrief>;
+  /** The active alert of each outage, by outage id. */
+  alertsByOutage: ReadonlyMap<string, AlertDto>;
+  threshold: number | null;
   t: Dict;
   lang: Lang;
 }
 
-export const MapView = memo(function MapView({ version, nowServer, counts, outages, focusId, t, lang }: MapViewProps) {
+export const MapView = memo(function MapView({ version, nowServer, counts, outages, focusId, risks, alertsByOutage, threshold, t, lang }: MapViewProps) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const geoRef = useRef<Geo | null>(null);
   const labelsRef = useRef<Map<string, string>>(new Map());
-  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [] });
+  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [], risk: new Map() });
+  const pulseHost = useRef<HTMLDivElement>(null);
   const networkLayer = useRef<CanvasLayer | null>(null);
   const outageLayer = useRef<CanvasLayer | null>(null);
   const rendered = useRef(false);
@@ -424,7 +513,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     }, 'gw-network');
     const over = new CanvasLayer((ctx, v) => {
       const geo = geoRef.current;
-      if (geo) drawOutages(ctx, v, geo, sceneRef.current, container);
+      placePulses(pulseHost.current, geo ? drawOutages(ctx, v, geo, sceneRef.current, container) : []);
     }, 'gw-outages');
     base.addTo(map);
     over.addTo(map);
@@ -537,16 +626,31 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
   const shapes = useMemo(() => outageShapes(outages.values(), nowServer), [outages, nowServer]);
   const states = useMemo(() => statesOfShapes(shapes), [shapes]);
   const focusLabel = focusId ? (outages.get(focusId)?.device ?? null) : null;
+  const riskMarks = useMemo(() => {
+    const m = new Map<string, RiskMark>();
+    for (const s of shapes) {
+      if (s.kind === 'recent' || m.has(s.id)) continue;
+      const brief = risks.get(s.id);
+      const alert = alertsByOutage.get(s.id);
+      const probability = brief?.probability ?? alert?.probability;
+      if (probability === undefined) continue;
+      m.set(s.id, { probability, cls: riskClass(probability, threshold, alert), pulse: alert?.status === 'open' });
+    }
+    return m;
+  }, [shapes, risks, alertsByOutage, threshold]);
 
-  // Outages: red = active, blue-grey = planned, amber = momentary / just restored.
+  // Outages: red = active, blue-grey = planned, amber = momentary / just restored; rings = complaint risk.
   useEffect(() => {
     const container = el.current;
     if (!container) return;
-    sceneRef.current = { ...sceneRef.current, shapes, focusId, focusLabel };
+    sceneRef.current = { ...sceneRef.current, shapes, focusId, focusLabel, risk: riskMarks };
     outageLayer.current?.redraw();
     const geo = geoRef.current;
     container.dataset.outTransformers = geo && geo.version === net?.version ? states.out.filter((id) => geo.index.has(id)).join(',') : '';
-  }, [shapes, states, focusId, focusLabel, net]);
+    const ids = (pick: (m: RiskMark) => boolean) => [...riskMarks].filter(([, m]) => pick(m)).map(([id]) => id).sort().join(',');
+    container.dataset.riskOutages = ids((m) => m.cls === 'warn' || m.cls === 'alert');
+    container.dataset.alertOutages = ids((m) => m.pulse);
+  }, [shapes, states, focusId, focusLabel, net, riskMarks]);
 
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
   const overlay = !net ? (loadFailed ? t.map.unavailable : t.map.loading) : null;
@@ -556,6 +660,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       {/* data-out-transformers is kept up to date by the outage effect above (not by React);
           data-render-ms: ms from navigation until the network was first on screen. */}
       <div className="map" ref={el} data-testid="map" />
+      <div className="map-pulses" ref={pulseHost} aria-hidden="true" />
       {overlay ? <div className={`map-overlay${loadFailed ? ' warn' : ''}`}>{overlay}</div> : null}
       <div className="map-legend">
         <span className="lg">
@@ -577,6 +682,16 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
         <span className="lg">
           <i className="sq" />
           {t.map.legendSubstation}
+        </span>
+      </div>
+      <div className="map-legend map-legend-risk">
+        <span className="lg">
+          <i className="gauge" />
+          {t.map.legendRisk}
+        </span>
+        <span className="lg">
+          <i className="pulse-dot" />
+          {t.map.legendAlert}
         </span>
       </div>
       {counts ? (

@@ -1,14 +1,17 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { OutageDto } from '@gridwatch/shared';
+import type { AlertDto, AtRiskCustomer, OutageDto, RiskBrief, RiskReason } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
-import { numberLocale } from '../i18n.ts';
-import { customersOut, formatDuration } from '../state.ts';
+import { numberLocale, reasonText } from '../i18n.ts';
+import { customersOut, formatDuration, formatProbability, isActive, riskClass } from '../state.ts';
 import { DETAIL_CYCLE_MS, etrState, limitNotes, nestedOf, summariseEvidence } from '../detail.ts';
 import { badgeClass } from '../severity.ts';
 import { useClock } from './time.ts';
+import { useOutageRisk } from './useOutageRisk.ts';
 
 /** Evidence notes shown at most (the first and the newest). */
 const MAX_NOTES = 4;
+/** Customers most at risk shown in the detail. */
+const AT_RISK_SHOWN = 3;
 
 export interface OutageDetailProps {
   outages: ReadonlyMap<string, OutageDto>;
@@ -20,13 +23,89 @@ export interface OutageDetailProps {
   /** Changes on every step of the cycle (restarts the progress bar). */
   step: number;
   nowServer: number;
+  risks: ReadonlyMap<string, RiskBrief>;
+  alertsByOutage: ReadonlyMap<string, AlertDto>;
+  threshold: number | null;
   t: Dict;
   lang: Lang;
 }
 
+interface RiskSectionProps {
+  brief: RiskBrief | undefined;
+  alert: AlertDto | undefined;
+  reasons: readonly RiskReason[];
+  atRisk: readonly AtRiskCustomer[];
+  threshold: number | null;
+  t: Dict;
+  lang: Lang;
+}
+
+/** The outage's complaint risk: probability, expected complaints, why, and who is most at risk. */
+function RiskSection({ brief, alert, reasons, atRisk, threshold, t, lang }: RiskSectionProps) {
+  const nf1 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1 }), [lang]);
+  const p = brief?.probability ?? alert?.probability;
+  const expected = brief?.expected ?? alert?.expected;
+  const cls = riskClass(p, threshold, alert);
+  return (
+    <div className={`detail-risk risk-${cls}`} data-testid="detail-risk" data-risk={cls} data-probability={p === undefined ? '' : p.toFixed(3)}>
+      <div className="dr-head">
+        <span className="dr-title">{t.risk.title}</span>
+        {alert ? (
+          <span className="dr-alert" data-testid="detail-alert" data-status={alert.status}>
+            <span className={`sev-tag sev-${alert.severity}`}>{t.alerts.severity[alert.severity]}</span>
+            <span className={`alert-status st-${alert.status}`}>{t.alerts.status[alert.status]}</span>
+            <span className={`esc-badge esc-${alert.escalation}${alert.status === 'open' ? ' live' : ''}`}>{t.alerts.escalation[alert.escalation]}</span>
+          </span>
+        ) : null}
+      </div>
+      {p === undefined ? (
+        <div className="dr-none">{t.risk.notScored}</div>
+      ) : (
+        <>
+          <div className="dr-figures">
+            <span className={`dr-big risk-${cls}`}>{formatProbability(p)}</span>
+            <span className="dr-label">{t.risk.probability}</span>
+            <span className="dr-exp">{expected === undefined ? t.noData : nf1.format(expected)}</span>
+            <span className="dr-label">{t.risk.expected}</span>
+          </div>
+          <div className="dr-line">
+            <span className="dr-label">{t.risk.reasons}</span>
+            <span className="dr-items">
+              {reasons.length === 0 ? <span className="dr-dim">{t.risk.noReasons}</span> : null}
+              {reasons.map((r) => (
+                <span key={r.feature} className="dr-reason" data-testid="risk-reason" data-feature={r.feature}>
+                  {reasonText(r, lang)}
+                </span>
+              ))}
+            </span>
+          </div>
+          <div className="dr-line">
+            <span className="dr-label">{t.risk.atRisk}</span>
+            <span className="dr-items single">
+              {atRisk.length === 0 ? <span className="dr-dim">{t.noData}</span> : null}
+              {atRisk.slice(0, AT_RISK_SHOWN).map((c) => (
+                <span key={c.customer} className="dr-cust" data-testid="at-risk-customer" data-customer={c.customer}>
+                  <span className="mono">{c.customer}</span>
+                  {c.type !== 'residential' ? <span className="dr-tag">{t.risk.customerType[c.type] ?? c.type}</span> : null}
+                  {c.sensitive ? <span className="dr-tag">{t.risk.sensitive}</span> : null}
+                  <span className="dr-p">{formatProbability(c.p)}</span>
+                </span>
+              ))}
+            </span>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** Read-only, auto-cycling detail of one active outage: where, how big, since when, until when, and why. */
-export function OutageDetail({ outages, shownId, position, cycleLength, step, nowServer, t, lang }: OutageDetailProps) {
+export function OutageDetail({ outages, shownId, position, cycleLength, step, nowServer, risks, alertsByOutage, threshold, t, lang }: OutageDetailProps) {
   const o = shownId ? outages.get(shownId) : undefined;
+  const brief = o && isActive(o) ? risks.get(o.id) : undefined;
+  const alert = o ? alertsByOutage.get(o.id) : undefined;
+  // Reasons and customers at risk: asked for whenever the outage's risk moved.
+  const full = useOutageRisk(brief ? o!.id : null, brief ? `${brief.probability.toFixed(3)}:${brief.expected.toFixed(2)}` : '');
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
   const clock = useClock(lang);
   const summary = useMemo(() => (o ? summariseEvidence(o, nestedOf(outages.values(), o.id)) : null), [o, outages]);
@@ -117,6 +196,15 @@ export function OutageDetail({ outages, shownId, position, cycleLength, step, no
             </div>
           ) : null}
         </dl>
+        <RiskSection
+          brief={brief}
+          alert={alert}
+          reasons={full?.reasons ?? alert?.reasons ?? []}
+          atRisk={full?.atRisk ?? alert?.atRisk ?? []}
+          threshold={threshold}
+          t={t}
+          lang={lang}
+        />
         <div className="detail-evidence">
           <div className="ev-title">
             <span>{t.detail.evidence}</span>

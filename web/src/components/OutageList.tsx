@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { OutageDto } from '@gridwatch/shared';
+import type { AlertDto, OutageDto, RiskBrief } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
-import { customersOut, formatDuration, isActive, sortOutages } from '../state.ts';
+import { customersOut, formatDuration, formatProbability, isActive, riskClass, sortOutages } from '../state.ts';
 import { etrState, middleEllipsis } from '../detail.ts';
 import { badgeClass, rowClass } from '../severity.ts';
 import { remPx } from '../dom.ts';
@@ -10,8 +10,8 @@ import { useClock } from './time.ts';
 
 /** Row height in rem; keep in step with .outage-row in styles.css. */
 const ROW_REM = 3.5;
-/** Characters of a device id that fit the first column (1.1rem monospace in ~11.7rem). */
-const DEVICE_CHARS = 17;
+/** Characters of a device id that fit the first column (1.1rem monospace in ~10rem). */
+const DEVICE_CHARS = 15;
 
 export interface OutageListProps {
   outages: ReadonlyMap<string, OutageDto>;
@@ -21,11 +21,16 @@ export interface OutageListProps {
   focusId: string | null;
   /** Whether an unplanned grid outage is active (colours the count). */
   alarm: boolean;
+  /** Complaint risk of the open outages, by outage id. */
+  risks: ReadonlyMap<string, RiskBrief>;
+  /** The active alert of each outage, by outage id. */
+  alertsByOutage: ReadonlyMap<string, AlertDto>;
+  threshold: number | null;
   t: Dict;
   lang: Lang;
 }
 
-export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: OutageListProps) {
+export function OutageList({ outages, nowServer, focusId, alarm, risks, alertsByOutage, threshold, t, lang }: OutageListProps) {
   const body = useRef<HTMLDivElement>(null);
   const [capacity, setCapacity] = useState(8);
 
@@ -60,6 +65,7 @@ export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: Outa
         <span className="num">{t.outages.start}</span>
         <span className="num">{t.outages.duration}</span>
         <span className="num">{t.outages.etr}</span>
+        <span className="num">{t.risk.column}</span>
       </div>
       <div className="outage-body" ref={body} data-testid="outage-list">
         {sorted.length === 0 ? <div className="outage-none">{t.outages.none}</div> : null}
@@ -67,6 +73,10 @@ export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: Outa
           const end = o.restoredAt ?? nowServer;
           const areas = o.transformers.length;
           const etr = etrState(o, nowServer);
+          const r = isActive(o) ? risks.get(o.id) : undefined;
+          const al = alertsByOutage.get(o.id);
+          const cls = riskClass(r?.probability ?? al?.probability, threshold, al);
+          const p = r?.probability ?? al?.probability;
           return (
             <div
               key={o.id}
@@ -74,6 +84,8 @@ export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: Outa
               data-testid="outage-row"
               data-outage-device={o.device}
               data-outage-status={o.status}
+              data-outage-id={o.id}
+              data-risk={cls}
             >
               <span className="dev">
                 <span className="dev-id" title={o.device}>
@@ -81,7 +93,7 @@ export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: Outa
                 </span>
                 <span className="dev-sub">
                   {o.feeder}
-                  {areas > 0 && !(areas === 1 && o.transformers[0] === o.device) ? ` · ${t.outages.stationAreas(areas)}` : ''}
+                  {areas > 0 && !(areas === 1 && o.transformers[0] === o.device) ? ` · ${t.outages.stationAreasShort(areas)}` : ''}
                 </span>
               </span>
               <span className="status">
@@ -92,6 +104,21 @@ export function OutageList({ outages, nowServer, focusId, alarm, t, lang }: Outa
               <span className="num">{formatDuration(end - o.startedAt)}</span>
               <span className={`num etr-${etr}`} data-testid="outage-row-etr">
                 {o.etr !== null && etr !== 'none' ? clock.time(o.etr, nowServer, false) : t.noData}
+              </span>
+              <span className="num">
+                {p !== undefined ? (
+                  <span
+                    className={`risk-badge risk-${cls}${al?.status === 'open' ? ' live' : ''}`}
+                    data-testid="risk-badge"
+                    data-risk={cls}
+                    data-probability={p.toFixed(3)}
+                    title={t.risk.badgeTitle(formatProbability(p))}
+                  >
+                    {formatProbability(p)}
+                  </span>
+                ) : (
+                  <span className="risk-none">{t.noData}</span>
+                )}
               </span>
             </div>
           );

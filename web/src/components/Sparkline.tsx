@@ -1,11 +1,7 @@
-import { memo, useEffect, useRef, useState } from 'react';
-import type { Chart, SparkOption } from '../echarts.ts';
+import { memo, useEffect, useRef } from 'react';
+import type { SparkOption } from '../echarts.ts';
 import { remPx } from '../dom.ts';
-
-// ECharts is about half of the wall's script: loaded on its own, after the first render, so that
-// it does not hold up the map.
-let echartsModule: Promise<typeof import('../echarts.ts')> | null = null;
-const loadEcharts = () => (echartsModule ??= import('../echarts.ts'));
+import { useChart } from './useChart.ts';
 
 export interface SparklineProps {
   /** [epoch ms, value] points, oldest first. */
@@ -20,37 +16,7 @@ export interface SparklineProps {
 /** A small axis-less ECharts line, disposed on unmount and resized with its box. */
 export const Sparkline = memo(function Sparkline({ points, color, windowMs, label }: SparklineProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<Chart | null>(null);
-  const [ready, setReady] = useState(false);
-
-  useEffect(() => {
-    const el = ref.current!;
-    let stop: (() => void) | null = null;
-    let disposed = false;
-    loadEcharts()
-      .then(({ echarts }) => {
-        if (disposed) return;
-        const c = echarts.init(el, null, { renderer: 'canvas' });
-        chart.current = c;
-        const resize = () => c.resize();
-        window.addEventListener('resize', resize);
-        const ro = new ResizeObserver(resize);
-        ro.observe(el);
-        stop = () => {
-          window.removeEventListener('resize', resize);
-          ro.disconnect();
-          c.dispose();
-          chart.current = null;
-        };
-        setReady(true);
-      })
-      .catch((err: unknown) => console.warn('[wall] charts unavailable:', err));
-    return () => {
-      disposed = true;
-      stop?.();
-      setReady(false);
-    };
-  }, []);
+  const { chart, ready } = useChart(ref);
 
   useEffect(() => {
     const c = chart.current;
@@ -77,7 +43,7 @@ export const Sparkline = memo(function Sparkline({ points, color, windowMs, labe
       ],
     };
     c.setOption(option, { replaceMerge: ['series'] });
-  }, [points, color, windowMs, ready]);
+  }, [points, color, windowMs, ready, chart]);
 
   return <div className="sparkline" ref={ref} aria-label={label} />;
 });

@@ -1,0 +1,146 @@
+// The console's side of the HTTP API: sign-in, the bearer token kept in sessionStorage, alert
+// actions, and API errors in the console's words. The pure parts are unit-tested (api.test.ts).
+import type { AlertActionKind, AlertDto } from '@gridwatch/shared';
+import type { Dict, Role } from '../i18n.ts';
+import { ROLES } from '../i18n.ts';
+
+export interface ConsoleUser {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export interface Session {
+  token: string;
+  expiresAt: number;
+  user: ConsoleUser;
+}
+
+/** A notice as `POST /api/alerts/:id/actions {kind:'notify'}` returns it. */
+export interface NoticeResult {
+  id: string;
+  outageId: string;
+  sentAt: number;
+  etr: number | null;
+  text: string;
+  sentBy: string;
+  customers: string[];
+  mqtt: string;
+  webhook: string;
+}
+
+export interface CallListEntry {
+  customer: string;
+  type: string;
+  sensitive: boolean;
+  transformer: string;
+  p: number | null;
+}
+
+export interface ActionResult {
+  alert: AlertDto;
+  notice?: NoticeResult;
+  callList?: CallListEntry[];
+}
+
+export const SESSION_KEY = 'gridwatch.console.session';
+
+/** The stored session if it is well-formed and not expired (`now` in ms). */
+export function parseSession(raw: string | null, now: number): Session | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Partial<Session>;
+    if (typeof s.token !== 'string' || typeof s.expiresAt !== 'number' || s.expiresAt <= now) return null;
+    const u = s.user;
+    if (!u || typeof u.username !== 'string' || typeof u.displayName !== 'string' || !ROLES.includes(u.role)) return null;
+    return { token: s.token, expiresAt: s.expiresAt, user: { username: u.username, displayName: u.displayName, role: u.role } };
+  } catch {
+    return null;
+  }
+}
+
+export function loadSession(now = Date.now()): Session | null {
+  try {
+    const s = parseSession(sessionStorage.getItem(SESSION_KEY), now);
+    if (!s) sessionStorage.removeItem(SESSION_KEY);
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(s: Session | null): void {
+  try {
+    if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    /* storage unavailable: the session lasts as long as the page */
+  }
+}
+
+export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+/** An HTTP error answer (`{error}`), or status 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, opts: { token?: string | null; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      },
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      cache: 'no-store',
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, (err as Error).message);
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: the status says enough */
+  }
+  if (!res.ok) {
+    const msg = json && typeof json === 'object' && 'error' in json && typeof json.error === 'string' ? json.error : text.slice(0, 200) || res.statusText;
+    throw new ApiError(res.status, msg);
+  }
+  return json as T;
+}
+
+export const signIn = (username: string, password: string) => api<Session>('POST', '/api/login', { body: { username, password } });
+export const me = (token: string) => api<ConsoleUser>('GET', '/api/me', { token });
+export const listAlerts = (status: 'active' | 'all', signal?: AbortSignal) => api<{ alerts: AlertDto[] }>('GET', `/api/alerts?status=${status}&limit=500`, { signal });
+export const acknowledge = (token: string, id: string, note?: string) =>
+  api<AlertDto>('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, { token, body: note ? { note } : {} });
+export const resolve = (token: string, id: string, note?: string) => api<AlertDto>('POST', `/api/alerts/${encodeURIComponent(id)}/resolve`, { token, body: note ? { note } : {} });
+export const act = (token: string, id: string, kind: AlertActionKind) => api<ActionResult>('POST', `/api/alerts/${encodeURIComponent(id)}/actions`, { token, body: { kind } });
+
+/** What went wrong, in the console's language; `action` tells which button was pressed. */
+export function describeError(err: unknown, t: Dict, action?: AlertActionKind | 'acknowledge' | 'resolve' | 'login'): string {
+  const e = t.console.errors;
+  if (!(err instanceof ApiError)) return e.other(0, err instanceof Error ? err.message : String(err));
+  if (err.status === 0) return e.network;
+  if (err.status === 401) return action === 'login' ? e.wrongPassword : t.console.sessionExpired;
+  if (err.status === 403) {
+    if (action === 'crew-priority') return e.crewPriority;
+    const role = /needs the ([\w-]+) role/.exec(err.message)?.[1];
+    return role && (ROLES as readonly string[]).includes(role) ? e.needsRole(t.console.roles[role as Role]) : e.other(403, err.message);
+  }
+  if (err.status === 404) return e.notFound(err.message);
+  if (err.status === 409) return e.conflict(err.message);
+  return e.other(err.status, err.message);
+}
