@@ -73,7 +73,8 @@ export class EarlyWarning {
     // The customers' year: outages, contacts and notices as recorded.
     const data = await loadTrainingData(o.pool, o.index, now - 366 * DAY);
     for (const x of data.outages) if (x.restoredAt !== null && x.restoredAt - x.startedAt >= SUSTAINED_MS) ew.monitor.history.addOutage(x.id, x.customers, x.startedAt);
-    for (const c of data.contacts) ew.monitor.history.addContact(c);
+    // Through the monitor, so the complaints of the last hours count on the wall again.
+    for (const c of data.contacts) ew.monitor.contact(c);
     for (const n of data.notices) ew.monitor.history.addNotice(n.id, n.customers, n.at, n.etr);
     ew.monitor.alerts.restore(await loadLiveAlerts(o.pool, now));
     for (const d of o.outages()) ew.monitor.outageChanged(d);

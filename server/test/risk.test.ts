@@ -225,9 +225,12 @@ describe('alerts', () => {
     m.recordAction(a!.id, 'crew-priority', 'li.wei', 'crew priority raised');
     expect(m.get(a!.id)).toMatchObject({ status: 'actioned', priority: true });
     expect(m.get(a!.id)!.suggested).not.toContain('notify');
+    // A later evaluation does not suggest again what was done.
+    m.evaluate([risk('o1', 0.99, { expected: 9, atRisk: [{ customer: 'h', p: 0.5, type: 'critical', sensitive: true }] })], 0.5);
+    expect(m.get(a!.id)!.suggested).toEqual(['call-list']);
     m.resolve(a!.id, 'zhang.min', 'customers informed, crew on site');
     const steps = m.get(a!.id)!.steps.map((s) => `${s.status}:${s.by}`);
-    expect(steps).toEqual(['open:system', 'severity:system', 'acknowledged:li.wei', 'action:li.wei', 'actioned:li.wei', 'action:li.wei', 'resolved:zhang.min']);
+    expect(steps).toEqual(['open:system', 'severity:system', 'acknowledged:li.wei', 'action:li.wei', 'actioned:li.wei', 'action:li.wei', 'severity:system', 'resolved:zhang.min']);
     expect(m.active()).toHaveLength(0);
     // A resolved alert is not raised again for the same outage.
     m.evaluate([risk('o1', 0.99)], 0.5);

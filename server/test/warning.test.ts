@@ -158,6 +158,8 @@ describe('complaint early warning in the server', () => {
     await system.close();
     system = await startSystem(config, quietLogger, { httpLogger: false });
     const again = (await system.app.inject({ url: '/api/alerts' })).json().alerts as AlertDto[];
+    // The hour's complaints are rebuilt from the contacts table.
+    expect((await system.app.inject({ url: '/api/complaints/hourly' })).json().hours.at(-1).actual).toBe(1);
     expect(again.map((a) => a.id)).toContain(second.id);
     expect(again.filter((a) => a.id === second.id)).toHaveLength(1);
   });

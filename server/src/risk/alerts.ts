@@ -108,7 +108,8 @@ export class AlertManager {
         reasons: r.reasons,
         atRisk: r.atRisk,
         modelVersion: r.modelVersion,
-        suggested: suggestedActions(r, notified(r.outageId) || existing.actions.some((a) => a.kind === 'notify')),
+        // What was done already is no longer suggested.
+        suggested: suggestedActions(r, notified(r.outageId)).filter((k) => !existing.actions.some((a) => a.kind === k)),
         updatedAt: now,
       });
       if (upgrade) {
