@@ -212,6 +212,8 @@ export const FEATURES: readonly FeatureDef[] = [
   { name: 'outages.30d', en: 'outages in the last 30 days', zh: '近30天停电次数' },
   { name: 'outages.90d', en: 'outages in the last 90 days', zh: '近90天停电次数' },
   { name: 'outages.365d', en: 'outages in the last year', zh: '近一年停电次数' },
+  { name: 'repeat.30d', en: 'repeatedly cut off: 2+ outages in 30 days', zh: '频繁停电：30天内2次以上' },
+  { name: 'repeat.90d', en: 'repeatedly cut off: 3+ outages in 90 days', zh: '频繁停电：90天内3次以上' },
   { name: 'complaints.365d', en: 'outage complaints in the last year', zh: '近一年停电投诉' },
   { name: 'contacts.365d', en: 'outage reports and other contacts in the last year', zh: '近一年报修及其他来电' },
   { name: 'called', en: 'already called about this outage', zh: '本次停电已来电' },
@@ -254,9 +256,13 @@ export function outageFeatures(o: RiskOutage, t: number, ctx: FeatureContext, ou
     out[r + F[`kind.${o.kind}`]!] = 1;
     if (c.type !== 'residential') out[r + F[`type.${c.type}`]!] = 1;
     if (c.sensitive) out[r + F.sensitive!] = 1;
+    const n30 = h.outagesBetween(c.id, o.startedAt - 30 * DAY, o.startedAt);
+    const n90 = h.outagesBetween(c.id, o.startedAt - 90 * DAY, o.startedAt);
     out[r + F['outages.7d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 7 * DAY, o.startedAt));
-    out[r + F['outages.30d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 30 * DAY, o.startedAt));
-    out[r + F['outages.90d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 90 * DAY, o.startedAt));
+    out[r + F['outages.30d']!] = Math.log1p(n30);
+    out[r + F['outages.90d']!] = Math.log1p(n90);
+    if (n30 >= 2) out[r + F['repeat.30d']!] = 1;
+    if (n90 >= 3) out[r + F['repeat.90d']!] = 1;
     out[r + F['outages.365d']!] = Math.log1p(h.outagesBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
     out[r + F['complaints.365d']!] = Math.log1p(h.complaintsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt));
     const outageContacts = h.outageContactsBetween(c.id, o.startedAt - 365 * DAY, o.startedAt);
@@ -284,7 +290,7 @@ export function describeValue(feature: string, mean: number, customers: number, 
     return lang === 'zh' ? `平均 ${v} 次` : `mean ${v}`;
   }
   if (feature === 'size') return String(Math.round(10 ** mean - 1));
-  if (feature.startsWith('type.') || feature === 'sensitive' || feature === 'called' || feature === 'complained' || feature.startsWith('notice.')) {
+  if (feature.startsWith('type.') || feature.startsWith('repeat.') || feature === 'sensitive' || feature === 'called' || feature === 'complained' || feature.startsWith('notice.')) {
     const k = Math.round(mean * customers);
     return lang === 'zh' ? `${k}/${customers} 户` : `${k} of ${customers}`;
   }

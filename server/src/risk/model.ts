@@ -42,7 +42,7 @@ export const PRIOR_MODEL: RiskModel = (() => {
     'elapsed.0-15m': -1.2, 'elapsed.15-30m': -0.4, 'elapsed.30-60m': 0, 'elapsed.1-2h': 0.2, 'elapsed.2-4h': 0.8, 'elapsed.4h+': 1,
     'kind.customer-side': 1.5, 'kind.planned': -1.2,
     'type.commercial': 0.25, 'type.industrial': 0.4, 'type.critical': 1.1, sensitive: 0.7,
-    'outages.30d': 0.6, 'outages.90d': 0.3, 'complaints.365d': 0.5, called: 1.2, complained: 0.3,
+    'outages.30d': 0.4, 'outages.90d': 0.2, 'repeat.30d': 0.8, 'repeat.90d': 0.5, 'complaints.365d': 0.5, called: 1.2, complained: 0.3,
     'notice.etr': -1.4, 'notice.no-etr': -0.7, 'notice.etr-passed': 0.8,
     'hour.night': -1.6, 'hour.morning': -0.3, 'hour.late': -0.8, 'hour.evening': 0.1,
   };

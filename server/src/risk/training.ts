@@ -161,9 +161,17 @@ export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult
   const heldY = y.subarray(splitRow);
   const auc = rocAuc(scores, heldY);
   const curves = heldOutGroups.map((g) => outageCurve(g, (row) => scores[row - splitRow]!));
-  const { threshold, recall, precision } = pickThreshold(curves, o.targetRecall ?? 0.9);
+  const heldOutFigures = pickThreshold(curves, o.targetRecall ?? 0.9);
 
   const all = fitLogistic(x, y, d, fit);
+  // The operating threshold is picked on all the outages with the final model (a few dozen
+  // weights on hundreds of thousands of rows hardly overfit, and the held-out quarter alone is
+  // too few outages to place it steadily); the held-out figures above stay the honest ones.
+  const allScores = (row: number) => sigmoid(logit(all, x.subarray(row * d, (row + 1) * d)));
+  const { threshold } = pickThreshold(groups.map((g) => outageCurve(g, allScores)), o.targetRecall ?? 0.9);
+  const heldOutAt = alertFigures(curves, threshold);
+  const recall = heldOutFigures.recall === null ? null : round(heldOutAt.recall, 4);
+  const precision = heldOutFigures.precision === null ? null : round(heldOutAt.precision, 4);
   return {
     model: {
       version: o.version,
@@ -221,20 +229,18 @@ export function alertFigures(curves: readonly OutageCurve[], threshold: number):
 }
 
 /**
- * The operating threshold on held-out outages: the most precise one that keeps `targetRecall`
- * while precision stays ≥ `targetPrecision`; if no threshold does both, the one with the most
- * recall at that precision; if none reaches it, the best F2 (recall counts twice).
+ * The operating threshold: the most precise one that keeps `targetRecall` with precision ≥
+ * `targetPrecision`; when no threshold reaches both, the one that falls least short of them
+ * (the highest min(recall / target, precision / target)).
  */
 export function pickThreshold(curves: readonly OutageCurve[], targetRecall: number, targetPrecision = 0.7): { threshold: number; recall: number | null; precision: number | null } {
   if (curves.length === 0 || curves.every((c) => c.firstComplaint === null)) return { threshold: PRIOR_MODEL.threshold, recall: null, precision: null };
   type Pick = { threshold: number; recall: number; precision: number };
   const all: Pick[] = [];
   for (let k = 2; k <= 95; k++) all.push({ threshold: k / 100, ...alertFigures(curves, k / 100) });
-  const f2 = (p: Pick) => (p.recall + p.precision > 0 ? (5 * p.precision * p.recall) / (4 * p.precision + p.recall) : 0);
   const best = (list: Pick[], score: (p: Pick) => number) => list.reduce((a, b) => (score(b) > score(a) ? b : a));
   const both = all.filter((p) => p.recall >= targetRecall && p.precision >= targetPrecision);
-  const precise = all.filter((p) => p.precision >= targetPrecision);
-  const pick = both.length ? best(both, (p) => p.precision) : precise.length ? best(precise, (p) => p.recall + p.precision / 1000) : best(all, f2);
+  const pick = both.length ? best(both, (p) => p.precision) : best(all, (p) => Math.min(p.recall / targetRecall, p.precision / targetPrecision));
   return { threshold: pick.threshold, recall: round(pick.recall, 4), precision: round(pick.precision, 4) };
 }
 
