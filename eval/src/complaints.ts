@@ -11,7 +11,7 @@ import { indexNetwork, type NetworkFile, type NetworkIndex, type OutageDto } fro
 import { OutageEngine } from '@gridwatch/server/engine';
 import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
 import { Metrics } from '@gridwatch/server/metrics';
-import { darkCustomers, isOutageComplaint, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type HistoryOutage, type RiskModel } from '@gridwatch/server/risk';
+import { darkCustomers, historyOutages, isOutageComplaint, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type HistoryOutage, type RiskModel } from '@gridwatch/server/risk';
 import { createSimulation, type BehaviourOverrides, type TruthRecord } from '@gridwatch/simulator';
 import { q } from './outages.ts';
 
@@ -222,7 +222,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
   };
   const train = (at: number) =>
     trainRiskModel(
-      { outages: [...outages.values()].filter((d) => d.parentId === null && d.status !== 'momentary').map((d) => historyOutage(d, index)), contacts, notices },
+      { outages: historyOutages([...outages.values()], index), contacts, notices },
       { index, now: at, utcOffsetMs, version: `eval-${o.seed}` },
     );
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createRng, generateNetwork, indexNetwork, type OutageDto, type OutageRisk } from '@gridwatch/shared';
 import {
   AlertManager,
+  buildSamples,
   CustomerHistory,
+  historyOutages,
   FEATURE_COUNT,
   FEATURES,
   fitLogistic,
@@ -178,6 +180,27 @@ describe('training', () => {
     expect(r.model.threshold).toBeGreaterThan(0);
     expect(r.model.threshold).toBeLessThan(1);
     expect(r.model.metrics.outages).toBe(100);
+  });
+
+  it('learns from the customers still dark: a partial restoration brings some back early', () => {
+    const base: OutageDto = {
+      id: 'r', status: 'restored', level: 'device', device: 'F0101-R1', feeder: 'F0101', transformers: ['T000004', 'T000005'], customers: 0,
+      startedAt: T0, detectedAt: T0 + MIN, restoredAt: T0 + 4 * H, lon: 0, lat: 0, evidence: [], parentId: null, etr: null, faultSection: null,
+      steps: [{ at: T0 + 40 * MIN, customers: 10 }, { at: T0 + 4 * H, customers: 10 }], restored: ['T000004'],
+    };
+    const child: OutageDto = { ...base, id: 'c', device: 'F0101-S1', transformers: ['T000005'], parentId: 'r', restoredAt: T0 + 4 * H, steps: [], restored: [] };
+    const momentary: OutageDto = { ...base, id: 'm', status: 'momentary', restoredAt: T0 + MIN, steps: [], restored: [] };
+    const [h, ...rest] = historyOutages([base, child, momentary], index);
+    expect(rest).toHaveLength(0);
+    const n4 = index.customersOf.get('T000004')!.length;
+    expect(h!.customers).toHaveLength(n4 + index.customersOf.get('T000005')!.length);
+    expect(h!.until!.slice(0, n4).every((u) => u === T0 + 40 * MIN)).toBe(true);
+    expect(h!.until!.slice(n4).every((u) => u === T0 + 4 * H)).toBe(true);
+    // Two hours in, only the nested part is sampled.
+    const samples = buildSamples({ outages: [h!], contacts: [], notices: [] }, { index, now: T0 + 30 * DAY, utcOffsetMs: 8 * H, version: 'x' });
+    const counts = samples.groups[0]!.rows.map((r) => r.count);
+    expect(counts[0]).toBe(h!.customers.length);
+    expect(counts.at(-1)).toBe(h!.customers.length - n4);
   });
 
   it('picks the most precise threshold that keeps the recall', () => {

@@ -1,10 +1,9 @@
 // Persistence of the complaint early warning: risk models (versioned, one active), alerts (the
 // whole document plus the columns to query by), notices with their recipients, and the history
 // the model learns from.
-import type { AlertDto, NetworkIndex } from '@gridwatch/shared';
-import { riskKindOf } from '../risk/features.ts';
+import type { AlertDto, NetworkIndex, OutageDto } from '@gridwatch/shared';
 import { checkModel, type RiskModel } from '../risk/model.ts';
-import type { TrainingData } from '../risk/training.ts';
+import { historyOutages, type TrainingData } from '../risk/training.ts';
 import type { Pool } from './pool.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -123,9 +122,13 @@ export async function listNotices(pool: Pool, outageId: string | null, limit: nu
  */
 export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: number): Promise<TrainingData> {
   const from = iso(since);
-  const outages = await pool.query<{ id: string; status: string; level: string; device: string; transformers: string[]; started_at: Date; detected_at: Date; restored_at: Date | null }>(
-    `SELECT id, status, level, device, transformers, started_at, detected_at, restored_at FROM outages
-     WHERE parent_id IS NULL AND status <> 'momentary' AND started_at >= $1 ORDER BY started_at`,
+  // Nested outages too: they tell when what a partial restoration left dark came back.
+  const outages = await pool.query<{
+    id: string; status: OutageDto['status']; level: OutageDto['level']; device: string; transformers: string[]; started_at: Date; detected_at: Date;
+    restored_at: Date | null; parent_id: string | null; steps: OutageDto['steps']; restored: string[];
+  }>(
+    `SELECT id, status, level, device, transformers, started_at, detected_at, restored_at, parent_id, steps, restored FROM outages
+     WHERE status <> 'momentary' AND started_at >= $1 ORDER BY started_at`,
     [from],
   );
   const contacts = await pool.query<{ id: string; customer: string; ts: Date; category: string; type: string | null }>('SELECT id, customer, ts, category, type FROM contacts WHERE ts >= $1', [from]);
@@ -136,14 +139,13 @@ export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: n
   );
   const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
   return {
-    outages: outages.rows.map((o) => ({
-      id: o.id,
-      startedAt: ms(o.started_at)!,
-      detectedAt: ms(o.detected_at)!,
-      restoredAt: ms(o.restored_at),
-      kind: riskKindOf({ status: o.status as never, level: o.level as never, device: o.device }, index),
-      customers: o.level === 'meter' ? [index.meter.get(o.device)?.id].filter((x): x is string => !!x) : o.transformers.flatMap((t) => (index.customersOf.get(t) ?? []).map((c) => c.id)),
-    })),
+    outages: historyOutages(
+      outages.rows.map((o) => ({
+        id: o.id, status: o.status, level: o.level, device: o.device, transformers: o.transformers, startedAt: ms(o.started_at)!, detectedAt: ms(o.detected_at)!,
+        restoredAt: ms(o.restored_at), parentId: o.parent_id, steps: o.steps, restored: o.restored,
+      })) as OutageDto[],
+      index,
+    ),
     contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: ms(c.ts)!, category: c.category, type: c.type })),
     notices: notices.rows.map((n) => ({ id: n.id, at: ms(n.sent_at)!, etr: ms(n.etr), customers: n.customers })),
   };

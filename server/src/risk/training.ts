@@ -3,8 +3,8 @@
 // the rows from PostgreSQL, the evaluation harness collects them from its run; both call
 // `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
 // threshold and to report honest figures; the published model is then refitted on everything.
-import type { Customer, NetworkIndex } from '@gridwatch/shared';
-import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageFeatures, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
+import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
+import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageFeatures, riskKindOf, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
 import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
 import { PRIOR_MODEL, type RiskModel } from './model.ts';
 
@@ -24,6 +24,52 @@ export interface HistoryOutage {
   restoredAt: number | null;
   kind: RiskKind;
   customers: string[];
+  /**
+   * When each customer (same order) got power back, when a partial restoration brought it
+   * earlier than the outage's end; missing or null entries: at `restoredAt`.
+   */
+  until?: (number | null)[];
+}
+
+/**
+ * Root outages as the model learns from them, from the outages GridWatch stored (nested ones
+ * included): each customer dark until its part came back - a nested outage's end for what a
+ * partial restoration left dark, the first restoration step for the station areas restored
+ * before the end. Momentary interruptions are left out.
+ */
+export function historyOutages(dtos: readonly OutageDto[], index: NetworkIndex): HistoryOutage[] {
+  const children = new Map<string, OutageDto[]>();
+  for (const d of dtos) {
+    if (d.parentId === null || d.level === 'meter') continue;
+    let list = children.get(d.parentId);
+    if (!list) children.set(d.parentId, (list = []));
+    list.push(d);
+  }
+  const out: HistoryOutage[] = [];
+  for (const d of dtos) {
+    if (d.parentId !== null || d.status === 'momentary') continue;
+    const kind = riskKindOf(d, index);
+    if (d.level === 'meter') {
+      const c = index.meter.get(d.device);
+      out.push({ id: d.id, startedAt: d.startedAt, detectedAt: d.detectedAt, restoredAt: d.restoredAt, kind, customers: c ? [c.id] : [] });
+      continue;
+    }
+    const areaUntil = new Map<string, number | null>();
+    for (const child of children.get(d.id) ?? []) for (const t of child.transformers) areaUntil.set(t, child.restoredAt);
+    const firstStep = d.steps.length ? Math.min(...d.steps.map((x) => x.at)) : null;
+    const restored = new Set(d.restored);
+    const customers: string[] = [];
+    const until: (number | null)[] = [];
+    for (const t of d.transformers) {
+      const at = areaUntil.has(t) ? areaUntil.get(t)! : restored.has(t) && firstStep !== null ? firstStep : d.restoredAt;
+      for (const c of index.customersOf.get(t) ?? []) {
+        customers.push(c.id);
+        until.push(at);
+      }
+    }
+    out.push({ id: d.id, startedAt: d.startedAt, detectedAt: d.detectedAt, restoredAt: d.restoredAt, kind, customers, until });
+  }
+  return out;
 }
 
 export type HistoryContact = ContactRecord;
@@ -74,10 +120,11 @@ const isSustained = (o: HistoryOutage) => o.restoredAt === null || o.restoredAt 
 
 interface OutageSamples {
   outage: HistoryOutage;
-  /** Row offset and instants. */
+  /** First row of the outage. */
   first: number;
   instants: number[];
-  customers: number;
+  /** Per instant: its first row and how many customers were still dark. */
+  rows: { first: number; count: number }[];
   /** First outage complaint of its customers, or null. */
   firstComplaint: number | null;
 }
@@ -107,22 +154,28 @@ export function buildSamples(data: TrainingData, o: TrainOptions, history = hist
   for (const outage of [...data.outages].sort((a, b) => a.startedAt - b.startedAt)) {
     if (!isSustained(outage) || outage.customers.length === 0) continue;
     const end = outage.restoredAt ?? o.now - H;
-    const customers = outage.customers.map((id) => o.index.customer.get(id)).filter((c): c is Customer => c !== undefined);
-    if (customers.length === 0) continue;
+    const known = outage.customers.map((id, i) => ({ c: o.index.customer.get(id), until: outage.until?.[i] ?? null })).filter((x): x is { c: Customer; until: number | null } => x.c !== undefined);
+    if (known.length === 0) continue;
     const instants = OFFSETS_MIN.map((m) => outage.detectedAt + m * MIN).filter((t) => t < end && t + H <= o.now);
     if (instants.length === 0) continue;
     let firstComplaint: number | null = null;
-    for (const c of customers) {
+    for (const { c } of known) {
       const at = within(c.id, outage.startedAt, end + AFTERMATH_MS);
       if (at !== null && (firstComplaint === null || at < firstComplaint)) firstComplaint = at;
     }
-    const ro: RiskOutage = { id: outage.id, startedAt: outage.startedAt, kind: outage.kind, customers };
-    groups.push({ outage, first: rows, instants, customers: customers.length, firstComplaint });
+    const group: OutageSamples = { outage, first: rows, instants: [], rows: [], firstComplaint };
     for (const t of instants) {
+      // Only customers still without power at t: those a partial restoration brought back are live.
+      const dark = known.filter((k) => (k.until ?? end) > t).map((k) => k.c);
+      if (dark.length === 0) continue;
+      const ro: RiskOutage = { id: outage.id, startedAt: outage.startedAt, kind: outage.kind, customers: dark };
       xs.push(outageFeatures(ro, t, ctx));
-      for (const c of customers) ys.push(within(c.id, t, t + H) !== null ? 1 : 0);
-      rows += customers.length;
+      for (const c of dark) ys.push(within(c.id, t, t + H) !== null ? 1 : 0);
+      group.instants.push(t);
+      group.rows.push({ first: rows, count: dark.length });
+      rows += dark.length;
     }
+    if (group.instants.length) groups.push(group);
   }
   const x = new Float64Array(rows * FEATURE_COUNT);
   let at = 0;
@@ -197,9 +250,9 @@ export interface OutageCurve {
 }
 
 function outageCurve(g: OutageSamples, score: (row: number) => number): OutageCurve {
-  const probability = g.instants.map((_, k) => {
+  const probability = g.rows.map(({ first, count }) => {
     let logNone = 0;
-    for (let i = 0; i < g.customers; i++) logNone += Math.log1p(-Math.min(score(g.first + k * g.customers + i), 1 - 1e-12));
+    for (let i = 0; i < count; i++) logNone += Math.log1p(-Math.min(score(first + i), 1 - 1e-12));
     return 1 - Math.exp(logNone);
   });
   return { instants: g.instants, probability, firstComplaint: g.firstComplaint };
