@@ -333,6 +333,8 @@ export interface ComplaintEvalResult {
   alerts: number;
   flooded: number;
   recall: number;
+  /** Outages with complaints that were alerted at some point, before their first complaint or after. */
+  recallAnyTime: number;
   precision: number;
   leadTimeMin: { median: number | null; p10: number | null; n: number };
   warnedShare: number;
@@ -364,6 +366,7 @@ export function scoreComplaintEval(control: ArmResult, treatment: ArmResult, met
     alerts: control.alerts,
     flooded: control.flooded,
     recall: positives.length ? round(warnedOutages.length / positives.length) : 1,
+    recallAnyTime: positives.length ? round(positives.filter((s) => s.alertAt !== null).length / positives.length) : 1,
     precision: alerted.length ? round(alerted.filter((s) => s.firstComplaint !== null).length / alerted.length) : 1,
     leadTimeMin: { median: leads.length ? q(leads, 0.5) : null, p10: leads.length ? q(leads, 0.1) : null, n: leads.length },
     warnedShare: control.complaints.length ? round(control.complaints.filter((c) => c.warned).length / control.complaints.length) : 1,

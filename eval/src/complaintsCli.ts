@@ -49,7 +49,7 @@ export function complaintSummary(r: ComplaintEvalResult): string {
     `held-out outages      ${r.outages} (${r.outagesWithComplaints} brought complaints)`,
     `ROC AUC               ${r.auc ?? 'n/a'} (outage × 5-min instant: a complaint within the next hour)`,
     `alerts                ${r.alerts} (${r.flooded} grouped by flood control)`,
-    `recall                ${pct(r.recall)} ${mark(r.recall >= t.recall)} (outages with complaints alerted before the first one; target ≥ ${t.recall * 100}%)`,
+    `recall                ${pct(r.recall)} ${mark(r.recall >= t.recall)} (outages with complaints alerted before the first one; target ≥ ${t.recall * 100}%); ${pct(r.recallAnyTime)} alerted at some point`,
     `precision             ${pct(r.precision)} ${mark(r.precision >= t.precision)} (alerted outages that brought a complaint; target ≥ ${t.precision * 100}%)`,
     `lead time             median ${r.leadTimeMin.median ?? 'n/a'} min ${mark((r.leadTimeMin.median ?? -Infinity) >= t.leadMedianMin)} · p10 ${r.leadTimeMin.p10 ?? 'n/a'} min (first alert → first complaint, ${r.leadTimeMin.n} outages; target median ≥ ${t.leadMedianMin})`,
     `complaints warned     ${pct(r.warnedShare)} ${mark(r.warnedShare >= t.warnedShare)} (an alert or notice came first; target ≥ ${t.warnedShare * 100}%)`,
