@@ -483,21 +483,36 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   },
 
   demo: {
-    summary: 'readings, and every ~2 min one random station area is dark for 1-8 min (some momentary, most sustained)',
+    summary:
+      'readings, and every ~2 min one random station area is dark for 1-8 min (some momentary, most sustained); every ' +
+      'fifth outage is a lateral (all station areas below a fuse) dark for 20-45 min, long enough for complaints',
     endless: true,
-    *actions({ net, rng, startSimMs }) {
+    *actions({ net, topo, rng, startSimMs }) {
       const ids = net.network.transformers.map((t) => t.id);
+      const laterals = net.network.devices.filter((d) => d.kind === 'fuse' && topo.below(d.id).length >= 2).map((d) => d.id);
       const restores: Action[] = [];
+      let n = 0;
       // The first outage comes soon so a freshly opened wall has something to show.
       for (let at = startSimMs + 30 * S; ; at += rng.int(90, 150) * S) {
         while (restores[0] && restores[0].atSimMs <= at) yield restores.shift()!;
         const dark = new Set(restores.flatMap((a) => (a.kind === 'power-on' ? a.transformers : [])));
-        const candidates = ids.filter((id) => !dark.has(id));
-        if (candidates.length === 0) continue;
-        const id = rng.pick(candidates);
-        yield { kind: 'power-off', atSimMs: at, transformers: [id] };
-        // Long enough to be seen on the wall as a live outage; a few are momentary (< 5 min).
-        restores.push({ kind: 'power-on', atSimMs: at + rng.int(60, 480) * S, transformers: [id] });
+        n++;
+        const lateral = n % 5 === 2 && laterals.length ? rng.pick(laterals) : null;
+        const below = lateral ? topo.below(lateral) : [];
+        let out: string[];
+        let forS: number;
+        if (lateral && below.every((t) => !dark.has(t))) {
+          out = [...below];
+          forS = rng.int(20 * 60, 45 * 60);
+        } else {
+          const candidates = ids.filter((id) => !dark.has(id));
+          if (candidates.length === 0) continue;
+          out = [rng.pick(candidates)];
+          // Long enough to be seen on the wall as a live outage; a few are momentary (< 5 min).
+          forS = rng.int(60, 480);
+        }
+        yield { kind: 'power-off', atSimMs: at, transformers: out };
+        restores.push({ kind: 'power-on', atSimMs: at + forS * S, transformers: out });
         restores.sort((a, b) => a.atSimMs - b.atSimMs);
       }
     },

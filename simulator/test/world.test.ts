@@ -214,31 +214,35 @@ describe('world', () => {
 describe('scenarios', () => {
   const ctx = (seed: number) => ({ net, topo: createTopology(net), rng: createRng(seed), startSimMs: START, idPrefix: 't-' });
 
-  it('demo darkens one station area about every 2 minutes for 1-8 min', () => {
+  it('demo darkens one station area about every 2 minutes for 1-8 min, and every fifth time a lateral for 20-45 min', () => {
     const actions = SCENARIOS.demo!.actions(ctx(1));
     const offs = new Map<string, number>();
-    const durations: number[] = [];
+    const short: number[] = [];
+    const laterals: number[] = [];
     let last = -Infinity;
     for (const a of actions) {
       if (a.atSimMs > START + 120 * MIN) break;
       if (a.kind !== 'power-off' && a.kind !== 'power-on') throw new Error(a.kind);
       expect(a.atSimMs).toBeGreaterThanOrEqual(last);
       last = a.atSimMs;
-      const id = a.transformers[0]!;
+      const key = a.transformers.join(',');
       if (a.kind === 'power-off') {
-        expect(offs.has(id)).toBe(false);
-        offs.set(id, a.atSimMs);
+        for (const t of a.transformers) expect([...offs.keys()].some((k) => k.split(',').includes(t))).toBe(false);
+        offs.set(key, a.atSimMs);
       } else {
-        durations.push(a.atSimMs - offs.get(id)!);
-        offs.delete(id);
+        (a.transformers.length > 1 ? laterals : short).push(a.atSimMs - offs.get(key)!);
+        offs.delete(key);
       }
     }
-    expect(durations.length).toBeGreaterThan(45);
-    expect(durations.length).toBeLessThan(75);
-    expect(Math.min(...durations)).toBeGreaterThanOrEqual(60_000);
-    expect(Math.max(...durations)).toBeLessThanOrEqual(480_000);
+    expect(short.length + laterals.length).toBeGreaterThan(45);
+    expect(short.length + laterals.length).toBeLessThan(75);
+    expect(Math.min(...short)).toBeGreaterThanOrEqual(60_000);
+    expect(Math.max(...short)).toBeLessThanOrEqual(480_000);
     // Both momentary (< 5 min) and sustained outages, so the wall shows both.
-    expect(durations.some((d) => d < 300_000) && durations.some((d) => d >= 300_000)).toBe(true);
+    expect(short.some((d) => d < 300_000) && short.some((d) => d >= 300_000)).toBe(true);
+    expect(laterals.length).toBeGreaterThan(3);
+    expect(Math.min(...laterals)).toBeGreaterThanOrEqual(20 * MIN);
+    expect(Math.max(...laterals)).toBeLessThanOrEqual(45 * MIN);
   });
 
   it('every finite scenario emits its actions in time order', () => {

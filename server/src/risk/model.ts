@@ -55,7 +55,8 @@ export const PRIOR_MODEL: RiskModel = (() => {
     coef: [-4.2, ...features.map((f) => w[f] ?? 0)],
     mean: features.map(() => 0),
     std: features.map(() => 1),
-    threshold: 0.5,
+    // Before there is history, err towards warning: an early notice costs little.
+    threshold: 0.25,
     metrics: { samples: 0, positives: 0, outages: 0, auc: null, recall: null, precision: null },
   };
 })();
