@@ -4,16 +4,11 @@
 // order what a user may do: wall < officer < shift-lead < manager < admin.
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ROLES, type ConsoleUser, type Role } from '@gridwatch/shared';
 import type { Pool } from './db/pool.ts';
 
-export const ROLES = ['wall', 'officer', 'shift-lead', 'manager', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface User {
-  username: string;
-  displayName: string;
-  role: Role;
-}
+export { ROLES, type Role };
+export type User = ConsoleUser;
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 

@@ -3,7 +3,7 @@
 // the model loaded, retrained and versioned in the database; the officer's actions carried out
 // (notices over MQTT and the webhook, recorded per customer; call lists; crew priority).
 import { randomUUID } from 'node:crypto';
-import type { AlertActionKind, AlertDto, ComplaintHour, NetworkIndex, NoticeMessage, OutageDto, OutageRisk, RiskModelSummary } from '@gridwatch/shared';
+import type { AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ComplaintHour, NetworkIndex, NoticeMessage, OutageDto, OutageRisk, RiskModelSummary } from '@gridwatch/shared';
 import { topics } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import type { Logger } from './core.ts';
@@ -27,14 +27,6 @@ export interface EarlyWarningOptions {
   outages: () => OutageDto[];
   /** Publishes at QoS 1; rejects when the broker cannot take it. */
   publish: (topic: string, payload: string) => Promise<void>;
-}
-
-export interface CallListEntry {
-  customer: string;
-  type: string;
-  sensitive: boolean;
-  transformer: string;
-  p: number | null;
 }
 
 export class EarlyWarning {
@@ -167,7 +159,7 @@ export class EarlyWarning {
   }
 
   /** Carries out an action on an alert and records it. */
-  async act(id: string, kind: AlertActionKind, by: string, opts: { text?: string } = {}): Promise<{ alert: AlertDto; notice?: NoticeRecord; callList?: CallListEntry[] }> {
+  async act(id: string, kind: AlertActionKind, by: string, opts: { text?: string } = {}): Promise<AlertActionResult> {
     const alert = this.monitor.alerts.get(id);
     if (!alert) throw new AlertError(`no alert ${id}`, 'not-found');
     if (alert.status === 'resolved') throw new AlertError(`alert ${id} is resolved`, 'conflict');

@@ -110,3 +110,51 @@ export interface RiskModelSummary {
    */
   weights: { feature: string; weight: number; oddsRatio: number }[];
 }
+
+/** Console roles, least to most rights: wall (read-only) < officer < shift lead < manager < admin. */
+export const ROLES = ['wall', 'officer', 'shift-lead', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ConsoleUser {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** `POST /api/login`. */
+export interface LoginResult {
+  token: string;
+  expiresAt: number;
+  user: ConsoleUser;
+}
+
+/** A proactive notice as sent and recorded (`notices` and one `notice_recipients` row per customer). */
+export interface NoticeRecord {
+  id: string;
+  outageId: string;
+  alertId: string | null;
+  sentAt: number;
+  etr: number | null;
+  text: string;
+  sentBy: string;
+  customers: string[];
+  /** Delivery: 'ok', 'failed: …' or 'not configured'. */
+  mqtt: string;
+  webhook: string;
+}
+
+/** A sensitive or critical customer of an outage, for the officer to call. */
+export interface CallListEntry {
+  customer: string;
+  type: string;
+  sensitive: boolean;
+  transformer: string;
+  p: number | null;
+}
+
+/** `POST /api/alerts/:id/actions`. */
+export interface AlertActionResult {
+  alert: AlertDto;
+  notice?: NoticeRecord;
+  callList?: CallListEntry[];
+}

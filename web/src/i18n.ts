@@ -3,8 +3,8 @@
 import type { AlertActionKind, AlertSeverity, AlertStatus, AlertStep, EscalationLevel, OutageLevel, OutageStatus } from '@gridwatch/shared';
 
 /** Console roles, lowest first (as the server orders them). */
-export const ROLES = ['wall', 'officer', 'shift-lead', 'manager', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '@gridwatch/shared';
+export { ROLES, type Role };
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

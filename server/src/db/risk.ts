@@ -1,7 +1,7 @@
 // Persistence of the complaint early warning: risk models (versioned, one active), alerts (the
 // whole document plus the columns to query by), notices with their recipients, and the history
 // the model learns from.
-import type { AlertDto, NetworkIndex, OutageDto } from '@gridwatch/shared';
+import type { AlertDto, NetworkIndex, NoticeRecord, OutageDto } from '@gridwatch/shared';
 import { checkModel, type RiskModel } from '../risk/model.ts';
 import { historyOutages, type TrainingData } from '../risk/training.ts';
 import type { Pool } from './pool.ts';
@@ -72,18 +72,7 @@ export async function listAlerts(pool: Pool, status: 'active' | 'all', limit: nu
   return r.rows.map((x) => x.doc);
 }
 
-export interface NoticeRecord {
-  id: string;
-  outageId: string;
-  alertId: string | null;
-  sentAt: number;
-  etr: number | null;
-  text: string;
-  sentBy: string;
-  customers: string[];
-  mqtt: string;
-  webhook: string;
-}
+export type { NoticeRecord };
 
 export async function insertNotice(pool: Pool, n: NoticeRecord): Promise<void> {
   const client = await pool.connect();

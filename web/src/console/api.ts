@@ -1,14 +1,8 @@
 // The console's side of the HTTP API: sign-in, the bearer token kept in sessionStorage, alert
 // actions, and API errors in the console's words. The pure parts are unit-tested (api.test.ts).
-import type { AlertActionKind, AlertDto } from '@gridwatch/shared';
+import type { AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, NoticeRecord } from '@gridwatch/shared';
 import type { Dict, Role } from '../i18n.ts';
 import { ROLES } from '../i18n.ts';
-
-export interface ConsoleUser {
-  username: string;
-  displayName: string;
-  role: Role;
-}
 
 export interface Session {
   token: string;
@@ -16,32 +10,10 @@ export interface Session {
   user: ConsoleUser;
 }
 
+export type { ConsoleUser, CallListEntry };
 /** A notice as `POST /api/alerts/:id/actions {kind:'notify'}` returns it. */
-export interface NoticeResult {
-  id: string;
-  outageId: string;
-  sentAt: number;
-  etr: number | null;
-  text: string;
-  sentBy: string;
-  customers: string[];
-  mqtt: string;
-  webhook: string;
-}
-
-export interface CallListEntry {
-  customer: string;
-  type: string;
-  sensitive: boolean;
-  transformer: string;
-  p: number | null;
-}
-
-export interface ActionResult {
-  alert: AlertDto;
-  notice?: NoticeResult;
-  callList?: CallListEntry[];
-}
+export type NoticeResult = NoticeRecord;
+export type ActionResult = AlertActionResult;
 
 export const SESSION_KEY = 'gridwatch.console.session';
 
