@@ -58,6 +58,8 @@ export interface ArmResult {
   wallMs: number;
   model: RiskModel;
   keptPrior: string | null;
+  /** Wall time of the training at the end of the history (ms). */
+  trainMs: number;
   trainingHeldOut: { outages: number; positives: number; auc: number | null; recall: number | null; precision: number | null };
   outages: ScoredOutage[];
   /** (score, label) per outage and evaluation instant, every 5 min. */
@@ -220,11 +222,16 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
       }
     }
   };
-  const train = (at: number) =>
-    trainRiskModel(
+  let trainMs = 0;
+  const train = (at: number) => {
+    const t1 = performance.now();
+    const r = trainRiskModel(
       { outages: historyOutages([...outages.values()], index), contacts, notices },
       { index, now: at, utcOffsetMs, version: `eval-${o.seed}` },
     );
+    trainMs = Math.round(performance.now() - t1);
+    return r;
+  };
 
   for (let t = start; t < end; t += step) {
     const out = sim.advance(Math.min(end, t + step));
@@ -300,6 +307,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
     wallMs: Math.round(performance.now() - t0),
     model,
     keptPrior: done.keptPrior,
+    trainMs,
     trainingHeldOut: done.heldOut,
     outages: scored,
     samples,

@@ -13,7 +13,8 @@ import { AlertError } from './risk/alerts.ts';
 import { darkCustomers, type ContactRecord } from './risk/features.ts';
 import { PRIOR_MODEL, summarise, type RiskModel } from './risk/model.ts';
 import { RiskMonitor } from './risk/monitor.ts';
-import { SUSTAINED_MS, trainRiskModel } from './risk/training.ts';
+import { trainInWorker } from './risk/trainInWorker.ts';
+import { SUSTAINED_MS } from './risk/training.ts';
 
 const DAY = 86_400_000;
 
@@ -131,7 +132,8 @@ export class EarlyWarning {
       const t0 = performance.now();
       const data = await loadTrainingData(this.o.pool, this.o.index, now - 365 * DAY);
       const version = `m${new Date(now).toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 4)}`;
-      const r = trainRiskModel(data, { index: this.o.index, now, utcOffsetMs: this.utcOffsetMs(), version });
+      // In a worker thread: a year of history is seconds of fitting that must not pause ingest.
+      const r = await trainInWorker(this.o.index.network, data, { now, utcOffsetMs: this.utcOffsetMs(), version });
       if (r.keptPrior) {
         this.o.log.info(`risk model not retrained (${by}): ${r.keptPrior}; keeping ${this.monitor.currentModel.version}`);
         return { ...summarise(this.monitor.currentModel), note: r.keptPrior };
