@@ -38,6 +38,7 @@ export class EarlyWarning {
   private training: Promise<RiskModelSummary & { note?: string }> | null = null;
   private persisting: Promise<void> = Promise.resolve();
   private readonly updating = new Set<string>();
+  private soon: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly o: EarlyWarningOptions,
@@ -89,8 +90,16 @@ export class EarlyWarning {
   outagesChanged(outages: readonly OutageDto[]): void {
     let fresh = false;
     for (const d of outages) fresh = this.monitor.outageChanged(d) || fresh;
-    if (fresh) this.evaluate();
-    else this.flushAlerts();
+    this.flushAlerts();
+    // New outages are scored within half a second, once for however many arrive meanwhile (a
+    // storm brings hundreds a minute; each evaluation scores every open outage).
+    if (fresh && !this.soon) {
+      this.soon = setTimeout(() => {
+        this.soon = null;
+        this.evaluate();
+      }, 500);
+      this.soon.unref();
+    }
   }
 
   contact(c: ContactRecord): void {
@@ -230,6 +239,7 @@ export class EarlyWarning {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.soon) clearTimeout(this.soon);
     this.flushAlerts();
     await this.persisting;
     await this.training?.catch(() => {});
