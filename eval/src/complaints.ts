@@ -11,7 +11,7 @@ import { indexNetwork, type NetworkFile, type NetworkIndex, type OutageDto } fro
 import { OutageEngine } from '@gridwatch/server/engine';
 import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
 import { Metrics } from '@gridwatch/server/metrics';
-import { darkCustomers, historyOutages, isOutageComplaint, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type HistoryOutage, type RiskModel } from '@gridwatch/server/risk';
+import { darkCustomers, historyOutages, isOutageComplaint, outageCustomers, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type RiskModel } from '@gridwatch/server/risk';
 import { createSimulation, type BehaviourOverrides, type TruthRecord } from '@gridwatch/simulator';
 import { q } from './outages.ts';
 
@@ -267,7 +267,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
   const customersOf = new Map<string, string[]>();
   for (const d of outages.values()) {
     if (d.parentId !== null || d.status === 'momentary' || d.startedAt < testStart || !maxP.has(d.id)) continue;
-    const customers = historyOutage(d, index).customers;
+    const customers = outageCustomers(d, index).map((c) => c.id);
     customersOf.set(d.id, customers);
     const times = complaintTimes(customers, d.startedAt, (d.restoredAt ?? end) + H);
     scored.push({
@@ -317,11 +317,6 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
     alerts,
     flooded,
   };
-}
-
-function historyOutage(d: OutageDto, index: NetworkIndex): HistoryOutage {
-  const customers = d.level === 'meter' ? [index.meter.get(d.device)?.id].filter((x): x is string => !!x) : d.transformers.flatMap((t) => (index.customersOf.get(t) ?? []).map((c) => c.id));
-  return { id: d.id, startedAt: d.startedAt, detectedAt: d.detectedAt, restoredAt: d.restoredAt, kind: riskKindOf(d, index), customers };
 }
 
 export interface ComplaintEvalResult {

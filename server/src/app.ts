@@ -10,7 +10,7 @@ import { ALERT_ACTIONS, type AlertActionKind, type MapNetwork, type Snapshot, ty
 import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
-import { listAlerts, listModels, listNotices } from './db/risk.ts';
+import { getAlert, listAlerts, listModels, listNotices } from './db/risk.ts';
 import type { EarlyWarning } from './earlyWarning.ts';
 import { AlertError } from './risk/alerts.ts';
 import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
@@ -112,7 +112,7 @@ export async function buildApp({ config, core, warning, pool, logger = true }: A
     return { alerts: await listAlerts(pool, 'all', req.query.limit ?? 200) };
   });
   app.get<{ Params: { id: string } }>('/api/alerts/:id', { schema: { params: Type.Object({ id: Id }) } }, async (req, reply) => {
-    const a = warning.monitor.alerts.get(req.params.id) ?? (await listAlerts(pool, 'all', 1000)).find((x) => x.id === req.params.id);
+    const a = warning.monitor.alerts.get(req.params.id) ?? (await getAlert(pool, req.params.id));
     return a ?? reply.status(404).send({ error: `no alert ${req.params.id}` });
   });
   app.post<{ Params: { id: string }; Body: { note?: string } }>(

@@ -114,7 +114,7 @@ export class EarlyWarning {
         if (this.updating.has(u.outage.id)) continue;
         this.updating.add(u.outage.id);
         const alertId = this.monitor.alerts.forOutage(u.outage.id)?.id ?? null;
-        void this.notify(u.outage, 'system', alertId, undefined, true)
+        void this.notify(u.outage, 'system', alertId, { update: true })
           .catch((err: Error) => this.o.log.warn(`restoration-time update for ${u.outage.id} failed: ${err.message}`))
           .finally(() => this.updating.delete(u.outage.id));
       }
@@ -176,7 +176,7 @@ export class EarlyWarning {
     if (alert.status === 'resolved') throw new AlertError(`alert ${id} is resolved`, 'conflict');
     const outage = this.openOutage(alert.outageId);
     if (kind === 'notify') {
-      const notice = await this.notify(outage, by, alert.id, opts.text);
+      const notice = await this.notify(outage, by, alert.id, { text: opts.text });
       const etr = notice.etr ? new Date(notice.etr).toISOString().slice(11, 16) + ' UTC' : 'no ETR';
       const updated = this.monitor.alerts.recordAction(id, kind, by, `notice to ${notice.customers.length} customers, ${etr}; MQTT ${notice.mqtt}, webhook ${notice.webhook}`);
       this.flushAlerts();
@@ -193,8 +193,11 @@ export class EarlyWarning {
     return { alert: updated };
   }
 
-  /** Sends a proactive notice with the estimated restoration time to the outage's customers. */
-  async notify(outage: OutageDto, by: string, alertId: string | null, text?: string, update = false): Promise<NoticeRecord> {
+  /**
+   * Sends a proactive notice with the estimated restoration time to the outage's customers;
+   * `update`: a new restoration time for customers told one already.
+   */
+  async notify(outage: OutageDto, by: string, alertId: string | null, { text, update = false }: { text?: string; update?: boolean } = {}): Promise<NoticeRecord> {
     const customers = darkCustomers(outage, this.o.index).map((c) => c.id);
     if (customers.length === 0) throw new AlertError(`outage ${outage.id} has no customers without power`, 'conflict');
     const now = this.o.now();

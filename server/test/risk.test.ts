@@ -334,4 +334,21 @@ describe('monitor', () => {
     const c0 = index.customersOf.get('T000001')![0]!.id;
     expect(mon.history.outagesBetween(c0, T0 - 1, T0 + 1)).toBe(1);
   });
+
+  it('asks for an updated restoration time before the announced one passes, only when the estimate moved on', () => {
+    let now = T0 + 10 * MIN;
+    const mon = new RiskMonitor({ index, now: () => now, utcOffsetMs: 8 * H });
+    mon.outageChanged(dto({ etr: T0 + H }));
+    mon.notice('n1', 'o1', ['x'], now, T0 + H);
+    expect(mon.isNotified('o1')).toBe(true);
+    now = T0 + 56 * MIN;
+    expect(mon.noticeUpdatesDue()).toEqual([]); // the estimate has not moved
+    mon.outageChanged(dto({ etr: T0 + 2 * H }));
+    now = T0 + 50 * MIN;
+    expect(mon.noticeUpdatesDue()).toEqual([]); // not yet within 5 minutes of the promise
+    now = T0 + 56 * MIN;
+    expect(mon.noticeUpdatesDue().map((u) => [u.outage.id, u.etr])).toEqual([['o1', T0 + 2 * H]]);
+    mon.notice('n2', 'o1', ['x'], now, T0 + 2 * H);
+    expect(mon.noticeUpdatesDue()).toEqual([]);
+  });
 });

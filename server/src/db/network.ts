@@ -2,7 +2,7 @@
 // network back from the database into memory at start.
 import { createHash } from 'node:crypto';
 import type { NetworkFile } from '@gridwatch/shared';
-import type { Pool } from './pool.ts';
+import { transaction, type Pool } from './pool.ts';
 
 const CHUNK = 5_000;
 
@@ -24,9 +24,7 @@ export async function importNetwork(pool: Pool, network: NetworkFile): Promise<b
   const version = networkVersion(network);
   const current = await pool.query<{ version: string }>('SELECT version FROM network_meta WHERE id = $1', [network.id]);
   if (current.rows[0]?.version === version) return false;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return transaction(pool, async (client) => {
     await client.query('TRUNCATE customers, transformers, grids, teams, devices, feeders, substations, network_meta');
     await client.query(
       'INSERT INTO network_meta (id, name, version, attribution, centre_lon, centre_lat) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -66,14 +64,8 @@ export async function importNetwork(pool: Pool, network: NetworkFile): Promise<b
         ]),
       network.customers,
     );
-    await client.query('COMMIT');
     return true;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface LoadedNetwork {

@@ -19,3 +19,19 @@ export function createPool(url: string, max: number): pg.Pool {
   pool.on('error', () => {});
   return pool;
 }
+
+/** Runs `work` in one transaction on one client: committed if it resolves, rolled back if not. */
+export async function transaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -4,7 +4,7 @@
 import type { AlertDto, NetworkIndex, NoticeRecord, OutageDto } from '@gridwatch/shared';
 import { checkModel, type RiskModel } from '../risk/model.ts';
 import { historyOutages, type TrainingData } from '../risk/training.ts';
-import type { Pool } from './pool.ts';
+import { transaction, type Pool } from './pool.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -20,30 +20,23 @@ export async function loadActiveModel(pool: Pool): Promise<RiskModel | null> {
 }
 
 export async function saveModel(pool: Pool, m: RiskModel, activate: boolean): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await transaction(pool, async (client) => {
     if (activate) await client.query('UPDATE risk_models SET active = false WHERE active');
     await client.query(
       `INSERT INTO risk_models (version, kind, trained_at, model, metrics, active) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6)
        ON CONFLICT (version) DO UPDATE SET model = EXCLUDED.model, metrics = EXCLUDED.metrics, active = EXCLUDED.active`,
       [m.version, m.kind, iso(m.trainedAt), JSON.stringify(m), JSON.stringify(m.metrics), activate],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function listModels(pool: Pool, limit = 20): Promise<{ version: string; kind: string; trainedAt: number; active: boolean; metrics: RiskModel['metrics'] }[]> {
-  const r = await pool.query<{ version: string; kind: string; trained_at: Date; active: boolean; metrics: RiskModel['metrics'] }>(
+  // timestamptz comes back as epoch ms (pool.ts).
+  const r = await pool.query<{ version: string; kind: string; trained_at: number; active: boolean; metrics: RiskModel['metrics'] }>(
     'SELECT version, kind, trained_at, active, metrics FROM risk_models ORDER BY trained_at DESC LIMIT $1',
     [limit],
   );
-  return r.rows.map((x) => ({ version: x.version, kind: x.kind, trainedAt: new Date(x.trained_at).getTime(), active: x.active, metrics: x.metrics }));
+  return r.rows.map((x) => ({ version: x.version, kind: x.kind, trainedAt: x.trained_at, active: x.active, metrics: x.metrics }));
 }
 
 export async function upsertAlerts(pool: Pool, alerts: readonly AlertDto[]): Promise<void> {
@@ -66,6 +59,11 @@ export async function loadLiveAlerts(pool: Pool, now: number, recentMs = 6 * 3_6
   return r.rows.map((x) => x.doc);
 }
 
+export async function getAlert(pool: Pool, id: string): Promise<AlertDto | null> {
+  const r = await pool.query<{ doc: AlertDto }>('SELECT doc FROM alerts WHERE id = $1', [id]);
+  return r.rows[0]?.doc ?? null;
+}
+
 export async function listAlerts(pool: Pool, status: 'active' | 'all', limit: number): Promise<AlertDto[]> {
   const where = status === 'active' ? `WHERE status <> 'resolved'` : '';
   const r = await pool.query<{ doc: AlertDto }>(`SELECT doc FROM alerts ${where} ORDER BY raised_at DESC LIMIT $1`, [limit]);
@@ -75,32 +73,27 @@ export async function listAlerts(pool: Pool, status: 'active' | 'all', limit: nu
 export type { NoticeRecord };
 
 export async function insertNotice(pool: Pool, n: NoticeRecord): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await transaction(pool, async (client) => {
     await client.query(
       `INSERT INTO notices (id, outage_id, alert_id, sent_at, etr, text, sent_by, customers, mqtt, webhook) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (id) DO NOTHING`,
       [n.id, n.outageId, n.alertId, iso(n.sentAt), iso(n.etr), n.text, n.sentBy, n.customers.length, n.mqtt, n.webhook],
     );
     await client.query(`INSERT INTO notice_recipients (notice_id, customer) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [n.id, n.customers]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
-export async function listNotices(pool: Pool, outageId: string | null, limit: number): Promise<Omit<NoticeRecord, 'customers'>[] & { customers?: number }[]> {
-  const r = await pool.query<{ id: string; outage_id: string; alert_id: string | null; sent_at: Date; etr: Date | null; text: string; sent_by: string; customers: number; mqtt: string; webhook: string }>(
+/** A notice as listed: its recipients counted, not named. */
+export type NoticeSummary = Omit<NoticeRecord, 'customers'> & { customers: number };
+
+export async function listNotices(pool: Pool, outageId: string | null, limit: number): Promise<NoticeSummary[]> {
+  const r = await pool.query<{ id: string; outage_id: string; alert_id: string | null; sent_at: number; etr: number | null; text: string; sent_by: string; customers: number; mqtt: string; webhook: string }>(
     `SELECT id, outage_id, alert_id, sent_at, etr, text, sent_by, customers, mqtt, webhook FROM notices
      ${outageId ? 'WHERE outage_id = $2' : ''} ORDER BY sent_at DESC LIMIT $1`,
     outageId ? [limit, outageId] : [limit],
   );
   return r.rows.map((x) => ({
-    id: x.id, outageId: x.outage_id, alertId: x.alert_id, sentAt: new Date(x.sent_at).getTime(), etr: x.etr ? new Date(x.etr).getTime() : null,
+    id: x.id, outageId: x.outage_id, alertId: x.alert_id, sentAt: x.sent_at, etr: x.etr,
     text: x.text, sentBy: x.sent_by, customers: x.customers, mqtt: x.mqtt, webhook: x.webhook,
   }));
 }
@@ -113,29 +106,28 @@ export async function loadTrainingData(pool: Pool, index: NetworkIndex, since: n
   const from = iso(since);
   // Nested outages too: they tell when what a partial restoration left dark came back.
   const outages = await pool.query<{
-    id: string; status: OutageDto['status']; level: OutageDto['level']; device: string; transformers: string[]; started_at: Date; detected_at: Date;
-    restored_at: Date | null; parent_id: string | null; steps: OutageDto['steps']; restored: string[];
+    id: string; status: OutageDto['status']; level: OutageDto['level']; device: string; transformers: string[]; started_at: number; detected_at: number;
+    restored_at: number | null; parent_id: string | null; steps: OutageDto['steps']; restored: string[];
   }>(
     `SELECT id, status, level, device, transformers, started_at, detected_at, restored_at, parent_id, steps, restored FROM outages
      WHERE status <> 'momentary' AND started_at >= $1 ORDER BY started_at`,
     [from],
   );
-  const contacts = await pool.query<{ id: string; customer: string; ts: Date; category: string; type: string | null }>('SELECT id, customer, ts, category, type FROM contacts WHERE ts >= $1', [from]);
-  const notices = await pool.query<{ id: string; sent_at: Date; etr: Date | null; customers: string[] }>(
+  const contacts = await pool.query<{ id: string; customer: string; ts: number; category: string; type: string | null }>('SELECT id, customer, ts, category, type FROM contacts WHERE ts >= $1', [from]);
+  const notices = await pool.query<{ id: string; sent_at: number; etr: number | null; customers: string[] }>(
     `SELECT n.id, n.sent_at, n.etr, array_agg(r.customer) AS customers FROM notices n JOIN notice_recipients r ON r.notice_id = n.id
      WHERE n.sent_at >= $1 GROUP BY n.id, n.sent_at, n.etr`,
     [from],
   );
-  const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
   return {
     outages: historyOutages(
       outages.rows.map((o) => ({
-        id: o.id, status: o.status, level: o.level, device: o.device, transformers: o.transformers, startedAt: ms(o.started_at)!, detectedAt: ms(o.detected_at)!,
-        restoredAt: ms(o.restored_at), parentId: o.parent_id, steps: o.steps, restored: o.restored,
+        id: o.id, status: o.status, level: o.level, device: o.device, transformers: o.transformers, startedAt: o.started_at, detectedAt: o.detected_at,
+        restoredAt: o.restored_at, parentId: o.parent_id, steps: o.steps, restored: o.restored,
       })) as OutageDto[],
       index,
     ),
-    contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: ms(c.ts)!, category: c.category, type: c.type })),
-    notices: notices.rows.map((n) => ({ id: n.id, at: ms(n.sent_at)!, etr: ms(n.etr), customers: n.customers })),
+    contacts: contacts.rows.map((c) => ({ id: c.id, customer: c.customer, at: c.ts, category: c.category, type: c.type })),
+    notices: notices.rows.map((n) => ({ id: n.id, at: n.sent_at, etr: n.etr, customers: n.customers })),
   };
 }

@@ -29,13 +29,17 @@ export function riskKindOf(dto: Pick<OutageDto, 'status' | 'level' | 'device'>, 
 
 /** Customers of an outage still without power: its station areas not yet restored, or its meter. */
 export function darkCustomers(dto: Pick<OutageDto, 'level' | 'device' | 'transformers' | 'restored'>, index: NetworkIndex): Customer[] {
+  return outageCustomers(dto, index, new Set(dto.restored));
+}
+
+/** Every customer an outage reached (its station areas, or its meter's customer), less `except` areas. */
+export function outageCustomers(dto: Pick<OutageDto, 'level' | 'device' | 'transformers'>, index: NetworkIndex, except?: ReadonlySet<string>): Customer[] {
   if (dto.level === 'meter') {
     const c = index.meter.get(dto.device);
     return c ? [c] : [];
   }
-  const restored = new Set(dto.restored);
   const out: Customer[] = [];
-  for (const t of dto.transformers) if (!restored.has(t)) out.push(...(index.customersOf.get(t) ?? []));
+  for (const t of dto.transformers) if (!except?.has(t)) out.push(...(index.customersOf.get(t) ?? []));
   return out;
 }
 

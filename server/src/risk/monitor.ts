@@ -4,7 +4,7 @@
 // predicted and actual complaints per clock hour.
 import type { ComplaintHour, NetworkIndex, OutageDto, OutageRisk } from '@gridwatch/shared';
 import { AlertManager, DEFAULT_ALERT_POLICY, type AlertPolicy } from './alerts.ts';
-import { CustomerHistory, isOutageComplaint, riskOutageOf, type ContactRecord } from './features.ts';
+import { CustomerHistory, isOutageComplaint, outageCustomers, riskOutageOf, type ContactRecord } from './features.ts';
 import { PRIOR_MODEL, scoreOutage, type RiskModel } from './model.ts';
 import { SUSTAINED_MS } from './training.ts';
 
@@ -70,8 +70,7 @@ export class RiskMonitor {
     this.open.delete(dto.id);
     this.risks.delete(dto.id);
     if (dto.restoredAt - dto.startedAt >= SUSTAINED_MS) {
-      const customers = dto.level === 'meter' ? [this.o.index.meter.get(dto.device)?.id ?? ''] : dto.transformers.flatMap((t) => (this.o.index.customersOf.get(t) ?? []).map((c) => c.id));
-      this.history.addOutage(dto.id, customers, dto.startedAt);
+      this.history.addOutage(dto.id, outageCustomers(dto, this.o.index).map((c) => c.id), dto.startedAt);
     }
     this.alerts.outageClosed(dto.id);
     return false;

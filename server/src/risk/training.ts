@@ -4,7 +4,7 @@
 // `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
 // threshold and to report honest figures; the published model is then refitted on everything.
 import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
-import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageFeatures, riskKindOf, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
+import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageCustomers, outageFeatures, riskKindOf, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
 import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
 import { PRIOR_MODEL, type RiskModel } from './model.ts';
 
@@ -50,8 +50,7 @@ export function historyOutages(dtos: readonly OutageDto[], index: NetworkIndex):
     if (d.parentId !== null || d.status === 'momentary') continue;
     const kind = riskKindOf(d, index);
     if (d.level === 'meter') {
-      const c = index.meter.get(d.device);
-      out.push({ id: d.id, startedAt: d.startedAt, detectedAt: d.detectedAt, restoredAt: d.restoredAt, kind, customers: c ? [c.id] : [] });
+      out.push({ id: d.id, startedAt: d.startedAt, detectedAt: d.detectedAt, restoredAt: d.restoredAt, kind, customers: outageCustomers(d, index).map((c) => c.id) });
       continue;
     }
     const areaUntil = new Map<string, number | null>();

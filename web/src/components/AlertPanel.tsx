@@ -1,10 +1,10 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import type { AlertDto, OutageDto } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale, reasonText } from '../i18n.ts';
 import { formatProbability, riskClass, wallAlerts, type RiskInfo } from '../state.ts';
 import { middleEllipsis } from '../detail.ts';
-import { remPx } from '../dom.ts';
+import { useRowCapacity } from './useRowCapacity.ts';
 
 /** Row height in rem; keep in step with .alert-row in styles.css. */
 const ROW_REM = 3.3;
@@ -27,16 +27,7 @@ export interface AlertPanelProps {
  * raised under flood control are one summary line.
  */
 export const AlertPanel = memo(function AlertPanel({ alerts, outages, risk, t, lang }: AlertPanelProps) {
-  const body = useRef<HTMLDivElement>(null);
-  const [capacity, setCapacity] = useState(3);
-  useEffect(() => {
-    const el = body.current!;
-    const measure = () => setCapacity(Math.max(1, Math.floor(el.clientHeight / (remPx() * ROW_REM))));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [body, capacity] = useRowCapacity(ROW_REM, 3);
 
   const { paged, flooded, resolved } = useMemo(() => wallAlerts(alerts.values()), [alerts]);
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);

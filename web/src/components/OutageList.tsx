@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import type { AlertDto, OutageDto, RiskBrief } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
 import { customersOut, formatDuration, formatProbability, isActive, riskClass, sortOutages } from '../state.ts';
 import { etrState, middleEllipsis } from '../detail.ts';
 import { badgeClass, rowClass } from '../severity.ts';
-import { remPx } from '../dom.ts';
+import { useRowCapacity } from './useRowCapacity.ts';
 import { useClock } from './time.ts';
 
 /** Row height in rem; keep in step with .outage-row in styles.css. */
@@ -31,17 +31,7 @@ export interface OutageListProps {
 }
 
 export function OutageList({ outages, nowServer, focusId, alarm, risks, alertsByOutage, threshold, t, lang }: OutageListProps) {
-  const body = useRef<HTMLDivElement>(null);
-  const [capacity, setCapacity] = useState(8);
-
-  useEffect(() => {
-    const el = body.current!;
-    const measure = () => setCapacity(Math.max(1, Math.floor(el.clientHeight / (remPx() * ROW_REM))));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [body, capacity] = useRowCapacity(ROW_REM, 8);
 
   // Nested outages are shown through their parent.
   const sorted = useMemo(() => sortOutages([...outages.values()].filter((o) => !o.parentId)), [outages]);
