@@ -6,7 +6,10 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { ALERT_ACTIONS, type AlertActionKind, type MapNetwork, type Snapshot, type WallConfig } from '@gridwatch/shared';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  ALERT_ACTIONS, CHANNELS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type MapNetwork, type Snapshot, type WallConfig,
+} from '@gridwatch/shared';
 import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
@@ -17,11 +20,15 @@ import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
 import { RealtimeHub } from './realtime/hub.ts';
+import { brief, OrderError } from './orders/desk.ts';
+import type { OrderQuery } from './db/orders.ts';
+import type { WorkOrders } from './workOrders.ts';
 
 export interface AppOptions {
   config: Config;
   core: Core;
   warning: EarlyWarning;
+  orders: WorkOrders;
   pool: Pool;
   logger?: boolean;
 }
@@ -43,7 +50,7 @@ const OutageQuery = Type.Object({
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
-export async function buildApp({ config, core, warning, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, core, warning, orders, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Request logging stays off unless LOG_LEVEL=debug: the console is for what an operator needs.
     logger: logger ? { level: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn' } : false,
@@ -71,12 +78,15 @@ export async function buildApp({ config, core, warning, pool, logger = true }: A
     risks: briefs(),
     complaintHours: warning.hourly(),
     risk: riskInfo(),
+    service: orders.summary(),
   });
   const hub = new RealtimeHub({ server: app.server, snapshot, kpis: () => core.kpis() });
   app.decorate('hub', hub);
   core.onOutagesStored((outages) => hub.outagesChanged(outages));
   warning.onAlerts((alerts) => hub.alertsChanged(alerts));
   warning.onRisks((_risks, hourly) => hub.risksUpdated(briefs(), hourly, riskInfo()));
+  orders.onOrders((list) => hub.ordersChanged(list.map(brief)));
+  orders.onService((service) => hub.serviceUpdated(service));
   app.addHook('preClose', async () => hub.close());
 
   // ---- sign-in: bearer tokens; writes check the role ----------------------------------------
@@ -166,6 +176,82 @@ export async function buildApp({ config, core, warning, pool, logger = true }: A
   app.get('/api/complaints/hourly', async () => ({ hours: warning.hourly() }));
   app.get('/api/risk/model', async () => ({ model: warning.model(), versions: await listModels(pool) }));
   app.post('/api/risk/retrain', { preHandler: requireRole('manager') }, async (req) => ({ model: await warning.retrain(req.user!.username) }));
+
+  // ---- work orders --------------------------------------------------------------------------
+  const orderError = (reply: { status: (n: number) => { send: (b: unknown) => unknown } }, err: unknown) => {
+    if (err instanceof OrderError) return reply.status(err.status).send({ error: err.message });
+    throw err;
+  };
+  // Integrations (hotline system, app back end) sign with a key from INTAKE_API_KEYS; people at
+  // the hall counter or in the centre use their console sign-in (officer or above).
+  const intakeKey = (header: string | undefined): string | null => {
+    const given = header?.startsWith('Bearer ') ? Buffer.from(header.slice(7).trim()) : null;
+    if (!given) return null;
+    for (const k of config.intakeApiKeys) {
+      const key = Buffer.from(k.key);
+      if (key.length === given.length && timingSafeEqual(key, given)) return k.name;
+    }
+    return null;
+  };
+  app.post('/api/contacts', async (req, reply) => {
+    const source = intakeKey(req.headers.authorization) ?? (req.user && atLeast(req.user.role, 'officer') ? `console:${req.user.username}` : null);
+    if (!source) {
+      return reply.status(req.user ? 403 : 401).send({ error: req.user ? `entering contacts needs the officer role or higher; you are ${req.user.role}` : 'sign in or send an intake key (Authorization: Bearer <key>)' });
+    }
+    const row = core.ingest.acceptContact(`http:${source}`, req.body);
+    if ('error' in row) return reply.status(400).send({ error: row.error });
+    const result = await orders.intake({ id: row.id, at: row.ts, customer: row.customer, channel: row.channel as (typeof CHANNELS)[number], category: row.category, type: row.type, text: row.text });
+    return reply.status(result.duplicate ? 200 : 201).send({ contact: row.id, duplicate: result.duplicate, created: result.created, order: result.order ? brief(result.order) : null });
+  });
+  const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
+  const OrderQuerySchema = Type.Object({
+    status: Type.Optional(lit(['open', ...ORDER_STATUSES])),
+    category: Type.Optional(lit(ORDER_CATEGORIES)),
+    team: Type.Optional(Id),
+    grid: Type.Optional(Id),
+    channel: Type.Optional(lit(CHANNELS)),
+    customer: Type.Optional(Id),
+    list: Type.Optional(lit(ORDER_LISTS)),
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  });
+  app.get<{ Querystring: OrderQuery }>('/api/orders', { schema: { querystring: OrderQuerySchema }, preHandler: requireRole('team') }, async (req) => {
+    // A team leader sees the team's own orders.
+    const q = req.user!.role === 'team' ? { ...req.query, team: req.user!.team ?? '-' } : req.query;
+    const r = await orders.list(q);
+    return { orders: r.orders.map(brief), total: r.total };
+  });
+  app.get<{ Params: { id: string } }>('/api/orders/:id', { schema: { params: Type.Object({ id: Id }) }, preHandler: requireRole('team') }, async (req, reply) => {
+    const d = await orders.detail(req.params.id);
+    if (!d || (req.user!.role === 'team' && d.order.team !== req.user!.team)) return reply.status(404).send({ error: `no work order ${req.params.id}` });
+    return d;
+  });
+  app.post<{ Params: { id: string }; Body: OrderAction }>(
+    '/api/orders/:id/actions',
+    { schema: { params: Type.Object({ id: Id }), body: OrderAction }, preHandler: requireRole('team') },
+    async (req, reply) => {
+      try {
+        return { order: await orders.act(req.params.id, req.body, req.user!) };
+      } catch (err) {
+        return orderError(reply, err);
+      }
+    },
+  );
+  const KpiQuery = Type.Object({
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+    by: Type.Optional(lit(['company', 'grid', 'team', 'channel'])),
+  });
+  app.get<{ Querystring: { from?: number; to?: number; by?: 'company' | 'grid' | 'team' | 'channel' } }>('/api/kpis/service', { schema: { querystring: KpiQuery } }, async (req, reply) => {
+    const to = req.query.to ?? Date.now();
+    const from = req.query.from ?? to - 86_400_000;
+    if (from >= to) return reply.status(400).send({ error: 'from must be before to' });
+    if (to - from > 366 * 86_400_000) return reply.status(400).send({ error: 'at most 366 days at a time' });
+    return { rows: await orders.kpis(from, to, req.query.by ?? 'company') };
+  });
+  app.get('/api/service', async () => orders.summary());
+  app.get('/api/teams', async () => ({ teams: core.index.network.teams.map((t) => ({ id: t.id, name: t.name })) }));
 
   app.get('/api/health', async (_req, reply) => {
     const health = await core.health();

@@ -41,7 +41,7 @@ export class Tokens {
 
   issue(user: User): { token: string; expiresAt: number } {
     const expiresAt = this.now() + this.ttlMs;
-    const payload = Buffer.from(JSON.stringify({ u: user.username, n: user.displayName, r: user.role, e: expiresAt })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ u: user.username, n: user.displayName, r: user.role, ...(user.team ? { t: user.team } : {}), e: expiresAt })).toString('base64url');
     return { token: `${payload}.${this.sign(payload)}`, expiresAt };
   }
 
@@ -53,9 +53,9 @@ export class Tokens {
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
-      const p = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { u: string; n: string; r: Role; e: number };
+      const p = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { u: string; n: string; r: Role; t?: string; e: number };
       if (typeof p.e !== 'number' || p.e <= this.now() || !ROLES.includes(p.r)) return null;
-      return { username: p.u, displayName: p.n, role: p.r };
+      return { username: p.u, displayName: p.n, role: p.r, ...(typeof p.t === 'string' ? { team: p.t } : {}) };
     } catch {
       return null;
     }
@@ -67,22 +67,29 @@ export class Tokens {
 }
 
 export async function findUser(pool: Pool, username: string, password: string): Promise<User | null> {
-  const r = await pool.query<{ username: string; display_name: string; role: Role; password_hash: string; disabled: boolean }>(
-    'SELECT username, display_name, role, password_hash, disabled FROM users WHERE username = $1',
+  const r = await pool.query<{ username: string; display_name: string; role: Role; team: string | null; password_hash: string; disabled: boolean }>(
+    'SELECT username, display_name, role, team, password_hash, disabled FROM users WHERE username = $1',
     [username],
   );
   const row = r.rows[0];
   // Hash anyway when the user is unknown, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   if (!row || row.disabled || !ok) return null;
-  return { username: row.username, displayName: row.display_name, role: row.role };
+  return { username: row.username, displayName: row.display_name, role: row.role, ...(row.team ? { team: row.team } : {}) };
 }
 
 export async function upsertUser(pool: Pool, user: User, password: string): Promise<void> {
+  await upsertUsers(pool, [user], await hashPassword(password));
+}
+
+/** Upserts users sharing one password hash (hashed once: scrypt is slow on purpose). */
+async function upsertUsers(pool: Pool, users: readonly User[], hash: string): Promise<void> {
+  if (users.length === 0) return;
   await pool.query(
-    `INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, password_hash = EXCLUDED.password_hash`,
-    [user.username, user.displayName, user.role, await hashPassword(password)],
+    `INSERT INTO users (username, display_name, role, team, password_hash)
+     SELECT u, n, r, t, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(u, n, r, t)
+     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, team = EXCLUDED.team, password_hash = EXCLUDED.password_hash`,
+    [users.map((u) => u.username), users.map((u) => u.displayName), users.map((u) => u.role), users.map((u) => u.team ?? null), hash],
   );
 }
 
@@ -93,14 +100,35 @@ export const DEFAULT_USERS: User[] = [
   { username: 'admin', displayName: '管理员 / Administrator', role: 'admin' },
 ];
 
+/** One leader per grid team, `team-<team id>`, who works that team's orders. */
+export const teamUsers = (teams: readonly { id: string; name: string }[]): User[] =>
+  teams.map((t) => ({ username: `team-${t.id}`, displayName: `${t.name} 班组长 / team leader`, role: 'team', team: t.id }));
+
 /**
- * First start: when there are no users, creates the default console users with CONSOLE_PASSWORD,
- * or with a generated password that is returned (the caller shows it once to the operator).
+ * First start: when there are no users, creates the default console users and one leader per grid
+ * team with CONSOLE_PASSWORD, or with a generated password that is returned (the caller shows it
+ * once to the operator). A database from before the team users gets them when `existingPassword`
+ * (CONSOLE_PASSWORD or the password file) is known.
  */
-export async function bootstrapUsers(pool: Pool, password: string | null): Promise<{ created: string[]; password: string | null }> {
-  const r = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM users');
-  if (Number(r.rows[0]?.n ?? 0) > 0) return { created: [], password: null };
+export async function bootstrapUsers(
+  pool: Pool,
+  password: string | null,
+  teams: readonly { id: string; name: string }[] = [],
+  existingPassword: string | null = null,
+): Promise<{ created: string[]; password: string | null }> {
+  const r = await pool.query<{ n: number; teams: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE role = 'team')::int AS teams FROM users`);
+  const { n = 0, teams: teamCount = 0 } = r.rows[0] ?? {};
+  if (n > 0) {
+    const pw = password ?? existingPassword;
+    if (teamCount > 0 || teams.length === 0 || !pw) return { created: [], password: null };
+    const users = teamUsers(teams);
+    await upsertUsers(pool, users, await hashPassword(pw));
+    return { created: [`${users.length} team leaders`], password: null };
+  }
   const pw = password ?? randomBytes(9).toString('base64url');
-  for (const u of DEFAULT_USERS) await upsertUser(pool, u, pw);
-  return { created: DEFAULT_USERS.map((u) => u.username), password: password ? null : pw };
+  const users = [...DEFAULT_USERS, ...teamUsers(teams)];
+  await upsertUsers(pool, users, await hashPassword(pw));
+  const created = DEFAULT_USERS.map((u) => u.username);
+  if (teams.length) created.push(`${teams.length} team leaders team-<team id>`);
+  return { created, password: password ? null : pw };
 }

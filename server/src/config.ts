@@ -1,4 +1,5 @@
 // Configuration from the environment, validated once at start. Nothing else reads process.env.
+import { parseLimits } from './orders/desk.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { validator } from '@gridwatch/shared';
 import path from 'node:path';
@@ -64,6 +65,20 @@ const Config = Type.Object({
   /** Proactive notices are also POSTed here (JSON) when set. */
   notifyWebhookUrl: Type.Union([Type.String({ pattern: '^https?://' }), Type.Null()]),
   notifyWebhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+  /**
+   * Work-order time limits in minutes, `category=urban/rural/remote` or `category=all`, comma
+   * separated; unnamed categories keep their defaults (outage and voltage 45/90/120 to a crew on
+   * site; billing and attitude 1440, other 4320 to resolution).
+   */
+  orderLimits: Type.String(),
+  /** Fractions of the time limit at which an order escalates to team leader, department, company. */
+  orderEscalateAt: Type.Tuple([Type.Number({ exclusiveMinimum: 0 }), Type.Number({ exclusiveMinimum: 0 }), Type.Number({ exclusiveMinimum: 0 })]),
+  /** Supervise work orders (escalations, overdue) this often. */
+  orderTickS: Type.Number({ minimum: 0.1, maximum: 600 }),
+  /** Integration keys for POST /api/contacts (`name:key`, comma separated); console tokens work too. */
+  intakeApiKeys: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 16 }) })),
+  /** Nominal supply voltage; voltage complaints are checked against +7% / −10% of it. */
+  voltageNominalV: Type.Number({ minimum: 50, maximum: 1000 }),
   /** Notified customers get an updated restoration time before the announced one passes. */
   notifyAutoUpdate: Type.Boolean(),
   /** Local time offset for the risk model's time-of-day; null: from the network's longitude. */
@@ -105,6 +120,28 @@ const bool = (env: Env, key: string, fallback: boolean) => {
 
 export class ConfigError extends Error {}
 
+function fractions(raw: string): [number, number, number] {
+  const xs = raw.split(',').map((x) => Number(x.trim()));
+  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x) || x <= 0) || !(xs[0]! <= xs[1]! && xs[1]! <= xs[2]!)) {
+    throw new ConfigError(`ORDER_ESCALATE_AT must be three increasing fractions of the time limit, e.g. 0.5,0.8,1; got "${raw}"`);
+  }
+  return xs as [number, number, number];
+}
+
+function apiKeys(raw: string): { name: string; key: string }[] {
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => {
+      const i = x.indexOf(':');
+      const name = x.slice(0, i).trim();
+      const key = x.slice(i + 1).trim();
+      if (i <= 0 || key.length < 16) throw new ConfigError('INTAKE_API_KEYS entries must be name:key with a key of at least 16 characters');
+      return { name, key };
+    });
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const config: Config = {
     host: str(env, 'HOST', '0.0.0.0'),
@@ -145,6 +182,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     notifyWebhookUrl: opt(env, 'NOTIFY_WEBHOOK_URL'),
     notifyWebhookTimeoutMs: int(env, 'NOTIFY_WEBHOOK_TIMEOUT_MS', 5_000),
     notifyAutoUpdate: bool(env, 'NOTIFY_AUTO_UPDATE', true),
+    orderLimits: str(env, 'ORDER_LIMITS_MIN', ''),
+    orderEscalateAt: fractions(str(env, 'ORDER_ESCALATE_AT', '0.5,0.8,1')),
+    orderTickS: num(env, 'ORDER_TICK_S', 10),
+    intakeApiKeys: apiKeys(str(env, 'INTAKE_API_KEYS', '')),
+    voltageNominalV: num(env, 'VOLTAGE_NOMINAL_V', 220),
     utcOffsetH: opt(env, 'UTC_OFFSET_H') === null ? null : num(env, 'UTC_OFFSET_H', 0),
     sessionSecret: opt(env, 'SESSION_SECRET'),
     sessionTtlH: num(env, 'SESSION_TTL_H', 12),
@@ -154,6 +196,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   };
   const checked = validator(Config).check(config);
   if (!checked.ok) throw new ConfigError(`invalid configuration: ${checked.reason}`);
+  try {
+    parseLimits(config.orderLimits);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   if (config.alertEscalateManagerMin < config.alertEscalateLeadMin) {
     throw new ConfigError('ALERT_ESCALATE_MANAGER_MIN must not be below ALERT_ESCALATE_LEAD_MIN');
   }

@@ -106,6 +106,13 @@ export class EarlyWarning {
     this.monitor.contact(c);
   }
 
+  /** Was there an alert on the outage, or a notice to the customer since it began, before `at`? */
+  warnedBefore(outageId: string, customer: string, at: number, outageStart: number): boolean {
+    const alert = this.monitor.alerts.forOutage(outageId);
+    if (alert && alert.raisedAt <= at) return true;
+    return this.monitor.history.noticeBetween(customer, outageStart, at) !== null;
+  }
+
   /** Scores the open outages now; alerts that changed are stored, then broadcast. */
   evaluate(): OutageRisk[] {
     const risks = this.monitor.evaluate();

@@ -1,6 +1,6 @@
 // Starts the whole server side in order — embedded database and broker when no real ones are
 // configured, migrations, the core, the HTTP app — and stops it in reverse order.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -12,12 +12,15 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './embedded/broker.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite.ts';
 import { bootstrapUsers } from './auth.ts';
 import { EarlyWarning } from './earlyWarning.ts';
+import { WorkOrders } from './workOrders.ts';
+import type { Channel } from '@gridwatch/shared';
 
 export interface System {
   config: Config;
   app: FastifyInstance;
   core: Core;
   warning: EarlyWarning;
+  orders: WorkOrders;
   pool: Pool;
   /** http://host:port the app listens on */
   url: string;
@@ -70,18 +73,36 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     cleanup.push(() => warning.close());
     core.onOutagesStored((outages) => warning.outagesChanged(outages));
     core.onContact((c) => warning.contact({ id: c.id, customer: c.customer, at: c.ts, category: c.category, type: c.type }));
-    const users = await bootstrapUsers(pool, config.consolePassword);
+    const orders = await WorkOrders.start({
+      config,
+      pool,
+      index: core.index,
+      log,
+      now: Date.now,
+      outages: () => core.engine.current(),
+      warned: (outageId, customer, at, since) => warning.warnedBefore(outageId, customer, at, since),
+    });
+    cleanup.push(() => orders.close());
+    core.onOutagesStored((outages) => orders.outagesChanged(outages));
+    core.onContact((c) => {
+      orders
+        .intake({ id: c.id, at: c.ts, customer: c.customer, channel: c.channel as Channel, category: c.category, type: c.type, text: c.text })
+        .catch((err: Error) => log.warn(`work order for contact ${c.id}: ${err.message}`));
+    });
+    const passwordFile = path.join(config.dataDir, 'console-password.txt');
+    const known = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() || null : null;
+    const users = await bootstrapUsers(pool, config.consolePassword, core.index.network.teams, known);
     if (users.created.length) {
       let where = 'CONSOLE_PASSWORD';
       if (users.password) {
         // A generated password goes to a file only the operator can read, never to the log.
         mkdirSync(config.dataDir, { recursive: true });
-        where = path.join(config.dataDir, 'console-password.txt');
+        where = passwordFile;
         writeFileSync(where, `${users.password}\n`, { mode: 0o600 });
       }
       log.info(`console users created (${users.created.join(', ')}); their password is in ${where}`);
     }
-    const app = await buildApp({ config, core, warning, pool, logger: opts.httpLogger ?? true });
+    const app = await buildApp({ config, core, warning, orders, pool, logger: opts.httpLogger ?? true });
     cleanup.push(() => app.close());
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -96,6 +117,7 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
       app,
       core,
       warning,
+      orders,
       pool,
       url: `http://127.0.0.1:${port}`,
       embedded: { database: database !== null, broker: broker !== null },

@@ -6,3 +6,4 @@ export * from './random.ts';
 export * from './generate.ts';
 export * from './realtime.ts';
 export * from './risk.ts';
+export * from './orders.ts';

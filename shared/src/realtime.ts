@@ -4,6 +4,7 @@
 // carries `seq`, and a client that sees a gap asks for a new snapshot.
 
 import type { AlertDto, ComplaintHour } from './risk.ts';
+import type { OrderBrief, ServiceSummary } from './orders.ts';
 
 export const OUTAGE_STATUSES = [
   'probable',
@@ -112,6 +113,8 @@ export interface Snapshot {
   complaintHours: ComplaintHour[];
   /** Alert threshold and model version in use. */
   risk: { modelVersion: string; threshold: number };
+  /** Work orders: today's service KPIs and the orders that need attention. */
+  service: ServiceSummary;
 }
 
 /** Compact map geometry for the wall (`GET /api/network/map`). */
@@ -142,6 +145,10 @@ export interface ServerToClientEvents {
   'alert:changed': (delta: { alerts: AlertDto[] }) => void;
   /** After each risk evaluation: every open outage's risk (replaces the previous list). */
   'risk:update': (delta: { risks: RiskBrief[]; complaintHours: ComplaintHour[]; risk: Snapshot['risk'] }) => void;
+  /** Work orders that changed (created, contact attached, stepped, escalated), latest state. */
+  'order:changed': (delta: { orders: OrderBrief[] }) => void;
+  /** Service KPIs and the attention list, at most every few seconds while orders change. */
+  'service:update': (delta: { service: ServiceSummary }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -111,14 +111,19 @@ export interface RiskModelSummary {
   weights: { feature: string; weight: number; oddsRatio: number }[];
 }
 
-/** Console roles, least to most rights: wall (read-only) < officer < shift lead < manager < admin. */
-export const ROLES = ['wall', 'officer', 'shift-lead', 'manager', 'admin'] as const;
+/**
+ * Console roles, least to most rights: wall (read-only) < grid team leader (acts on its own team's
+ * work orders) < officer < shift lead < manager < admin.
+ */
+export const ROLES = ['wall', 'team', 'officer', 'shift-lead', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ConsoleUser {
   username: string;
   displayName: string;
   role: Role;
+  /** The grid team of a `team` user. */
+  team?: string;
 }
 
 /** `POST /api/login`. */

@@ -170,13 +170,35 @@ export class Ingest {
   }
 
   private contact(topic: string, payload: Buffer, body: unknown): void {
+    const row = this.contactRow(body);
+    if (typeof row === 'string') return this.dead(topic, payload, row);
+    this.o.sinks.contacts.push(row);
+  }
+
+  /**
+   * A contact from HTTP (hall counter, hotline system): the same checks as over MQTT. Stored and
+   * returned, or dead-lettered with its reason, which is returned.
+   */
+  acceptContact(source: string, body: unknown): ContactRow | { error: string } {
+    const row = this.contactRow(body);
+    if (typeof row === 'string') {
+      this.rejectExternal(source, JSON.stringify(body) ?? String(body), row);
+      return { error: row };
+    }
+    this.o.metrics.messagesByKind.contacts!++;
+    this.o.sinks.contacts.push(row);
+    return row;
+  }
+
+  /** The stored form of a contact, or why it is rejected. */
+  private contactRow(body: unknown): ContactRow | string {
     const v = contactCheck.check(body);
-    if (!v.ok) return this.dead(topic, payload, v.reason);
-    if (!this.o.index.customer.has(v.value.customer)) return this.dead(topic, payload, `unknown device: customer ${v.value.customer}`);
+    if (!v.ok) return v.reason;
+    if (!this.o.index.customer.has(v.value.customer)) return `unknown device: customer ${v.value.customer}`;
     const ts = this.time(v.value.ts);
-    if (typeof ts === 'string') return this.dead(topic, payload, ts);
+    if (typeof ts === 'string') return ts;
     const c = v.value;
-    this.o.sinks.contacts.push({ id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), type: c.type ?? null, text: c.text === undefined ? null : noNul(c.text) });
+    return { id: c.id, ts, channel: c.channel, customer: c.customer, category: noNul(c.category), type: c.type ?? null, text: c.text === undefined ? null : noNul(c.text) };
   }
 
   private planned(topic: string, payload: Buffer, body: unknown): void {

@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import {
-  REALTIME_PATH, type AlertDto, type ClientToServerEvents, type ComplaintHour, type KpiPoint, type Kpis, type OutageDto, type RiskBrief, type ServerToClientEvents, type Snapshot,
+  REALTIME_PATH, type AlertDto, type ClientToServerEvents, type ComplaintHour, type KpiPoint, type Kpis, type OrderBrief, type OutageDto, type RiskBrief, type ServiceSummary, type ServerToClientEvents, type Snapshot,
 } from '@gridwatch/shared';
 
 export interface HubOptions {
@@ -86,6 +86,15 @@ export class RealtimeHub {
 
   risksUpdated(risks: readonly RiskBrief[], complaintHours: ComplaintHour[], risk: Snapshot['risk']): void {
     this.io.emit('risk:update', { risks: [...risks], complaintHours, risk });
+  }
+
+  /** Changed work orders go out as they are stored (they come one contact or step at a time). */
+  ordersChanged(orders: readonly OrderBrief[]): void {
+    if (orders.length) this.io.emit('order:changed', { orders: [...orders] });
+  }
+
+  serviceUpdated(service: ServiceSummary): void {
+    this.io.emit('service:update', { service });
   }
 
   clients(): number {

@@ -1,0 +1,97 @@
+// Service KPIs of the work orders (GRIDWATCH.md "KPIs", the paper's channel monitoring). Pure:
+// computed from the orders created in [from, to) with all their contacts. Orders merged into
+// another are not counted (their contacts are in the order they joined).
+import { CHANNELS, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceKpis } from '@gridwatch/shared';
+
+export type KpiScope = ServiceKpis['scope'];
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+const perChannel = <T>(f: (c: Channel) => T) => Object.fromEntries(CHANNELS.map((c) => [c, f(c)])) as Record<Channel, T>;
+
+/** Customers served per grid and per team, from the network. */
+export function customersServed(index: NetworkIndex): { company: number; grid: Map<string, number>; team: Map<string, number> } {
+  const grid = new Map<string, number>();
+  const team = new Map<string, number>();
+  const teamOfGrid = new Map(index.network.grids.map((g) => [g.id, g.team]));
+  for (const t of index.network.transformers) {
+    const n = index.customersOf.get(t.id)?.length ?? 0;
+    grid.set(t.grid, (grid.get(t.grid) ?? 0) + n);
+    const tm = teamOfGrid.get(t.grid);
+    if (tm) team.set(tm, (team.get(tm) ?? 0) + n);
+  }
+  return { company: index.network.customers.length, grid, team };
+}
+
+/** A closed order solved at the first attempt: never reopened, and nobody had to contact twice. */
+export function firstContactResolved(o: OrderDto): boolean {
+  if (o.reopened > 0) return false;
+  const seen = new Set<string>();
+  for (const c of o.contactList) {
+    if (seen.has(c.customer)) return false;
+    seen.add(c.customer);
+  }
+  return true;
+}
+
+export function serviceKpis(all: readonly OrderDto[], from: number, to: number, scope: KpiScope, served: number): ServiceKpis {
+  const inScope = (o: OrderDto) =>
+    scope.by === 'company' || (scope.by === 'grid' ? o.grid === scope.id : scope.by === 'team' ? o.team === scope.id : o.channel === scope.id);
+  const orders = all.filter((o) => o.mergedInto === null && o.createdAt >= from && o.createdAt < to && inScope(o));
+  // Channel scope counts the contacts of that channel; the others count every contact of their orders.
+  const contacts = orders.flatMap((o) => o.contactList).filter((c) => scope.by !== 'channel' || c.channel === scope.id);
+  const complaints = contacts.filter((c) => c.type === 'complaint');
+  const outageComplaints = complaints.filter((c) => c.category === 'outage');
+  const closed = orders.filter((o) => o.status === 'closed');
+  const scored = orders.filter((o) => o.score !== null).map((o) => o.score!);
+  const channels = perChannel<ChannelKpis>((ch) => {
+    const own = orders.filter((o) => o.channel === ch);
+    const resolved = own.filter((o) => o.resolvedAt !== null).map((o) => (o.resolvedAt! - o.createdAt) / 60_000);
+    return {
+      contacts: contacts.filter((c) => c.channel === ch).length,
+      orders: own.length,
+      dispatchAccuracy: ratio(own.filter((o) => o.transfers === 0 && !o.reclassified).length, own.length),
+      handlingMinMedian: median(resolved),
+    };
+  });
+  return {
+    from,
+    to,
+    scope,
+    customersServed: served,
+    contacts: contacts.length,
+    complaints: complaints.length,
+    complaintsPer10k: served > 0 ? (complaints.length / served) * 10_000 : 0,
+    orders: orders.length,
+    openOrders: orders.filter((o) => o.status !== 'closed').length,
+    closedOrders: closed.length,
+    overdueOrders: orders.filter((o) => o.overdue).length,
+    overdueRate: ratio(orders.filter((o) => o.overdue).length, orders.length),
+    firstContactResolution: ratio(closed.filter(firstContactResolved).length, closed.length),
+    satisfactionMean: scored.length ? scored.reduce((a, b) => a + b, 0) / scored.length : null,
+    satisfied: ratio(scored.filter((s) => s >= 4).length, scored.length),
+    repeatComplaintRate: ratio(complaints.filter((c) => c.repeatCustomer !== null).length, complaints.length),
+    channelMix: perChannel((ch) => channels[ch].contacts),
+    channels,
+    warnedShare: ratio(outageComplaints.filter((c) => c.warned).length, outageComplaints.length),
+    outageComplaints: outageComplaints.length,
+  };
+}
+
+/** KPIs for the company, or one row per grid, team or channel that has orders in the period. */
+export function serviceKpisBy(all: readonly OrderDto[], from: number, to: number, by: KpiScope['by'], index: NetworkIndex): ServiceKpis[] {
+  const served = customersServed(index);
+  if (by === 'company') return [serviceKpis(all, from, to, { by, id: null }, served.company)];
+  const ids = new Set<string>();
+  for (const o of all) {
+    if (o.mergedInto !== null || o.createdAt < from || o.createdAt >= to) continue;
+    const id = by === 'grid' ? o.grid : by === 'team' ? o.team : o.channel;
+    if (id) ids.add(id);
+  }
+  return [...ids].sort().map((id) => serviceKpis(all, from, to, { by, id }, by === 'grid' ? (served.grid.get(id) ?? 0) : by === 'team' ? (served.team.get(id) ?? 0) : served.company));
+}

@@ -1,0 +1,192 @@
+// Work orders at the edge: contacts from MQTT and HTTP go through the desk one at a time (so two
+// contacts about one outage never make two orders), with the live facts it needs read from the
+// database; every change is stored before it is broadcast; a timer supervises deadlines.
+import type { ConsoleUser, NetworkIndex, OrderAction, OrderDetail, OrderDto, OrderStatus, OutageDto, ServiceKpis, ServiceSummary } from '@gridwatch/shared';
+import type { Config } from './config.ts';
+import type { Logger } from './core.ts';
+import { getOrder, latestReadings, loadDesk, ordersBetween, queryOrders, saveOrders, voltageSummary, type OrderQuery } from './db/orders.ts';
+import type { Pool } from './db/pool.ts';
+import { classifyContact } from './orders/classify.ts';
+import { brief, parseLimits, WorkOrderDesk, type ContactIn, type IntakeResult } from './orders/desk.ts';
+import { customersServed, serviceKpis, serviceKpisBy, type KpiScope } from './orders/kpis.ts';
+import type { LiveFacts } from './orders/triage.ts';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+
+export interface WorkOrdersOptions {
+  config: Config;
+  pool: Pool;
+  index: NetworkIndex;
+  log: Logger;
+  now: () => number;
+  /** Active outages and those restored recently, as the engine has them. */
+  outages: () => OutageDto[];
+  warned: (outageId: string, customer: string, at: number, outageStart: number) => boolean;
+}
+
+export class WorkOrders {
+  readonly desk: WorkOrderDesk;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly orderListeners: ((orders: OrderDto[]) => void)[] = [];
+  private readonly serviceListeners: ((s: ServiceSummary) => void)[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private serviceTimer: NodeJS.Timeout | null = null;
+  private readonly utcOffsetMs: number;
+  private readonly served: ReturnType<typeof customersServed>;
+  private closed = false;
+  private readonly inflight = new Map<string, Promise<IntakeResult>>();
+
+  private constructor(private readonly o: WorkOrdersOptions) {
+    const c = o.config;
+    this.desk = new WorkOrderDesk({
+      index: o.index,
+      now: o.now,
+      outages: o.outages,
+      policy: { limitsMin: parseLimits(c.orderLimits), escalateAt: c.orderEscalateAt },
+      warned: (outageId, customer, at) => {
+        const outage = o.outages().find((x) => x.id === outageId);
+        return o.warned(outageId, customer, at, outage?.startedAt ?? at - DAY);
+      },
+    });
+    this.utcOffsetMs = (c.utcOffsetH ?? Math.round(o.index.network.centre[0] / 15)) * H;
+    this.served = customersServed(o.index);
+  }
+
+  static async start(o: WorkOrdersOptions): Promise<WorkOrders> {
+    const w = new WorkOrders(o);
+    const loaded = await loadDesk(o.pool, o.now(), w.desk.policy.keepClosedMs);
+    w.desk.load(loaded.orders, loaded.complaints, o.outages());
+    w.desk.drainChanges();
+    const open = loaded.orders.filter((x) => x.status !== 'closed').length;
+    o.log.info(`work orders: ${open} open, ${loaded.orders.length - open} closed in the last ${Math.round(w.desk.policy.keepClosedMs / DAY)} days, ${loaded.complaints.length} complaints in 90 days`);
+    w.timers.push(setInterval(() => void w.serial(async () => w.desk.tick()), o.config.orderTickS * 1000));
+    for (const t of w.timers) t.unref();
+    return w;
+  }
+
+  onOrders(listener: (orders: OrderDto[]) => void): void {
+    this.orderListeners.push(listener);
+  }
+
+  onService(listener: (s: ServiceSummary) => void): void {
+    this.serviceListeners.push(listener);
+  }
+
+  /**
+   * A validated contact (from MQTT or HTTP). Resolves once its order is stored; the same contact
+   * submitted again while it is being handled gets the same answer.
+   */
+  intake(contact: ContactIn): Promise<IntakeResult> {
+    const running = this.inflight.get(contact.id);
+    if (running) return running;
+    const p = this.serial(async () => {
+      if (this.desk.hasContact(contact.id)) return this.desk.intake(contact);
+      return this.desk.intake(contact, await this.facts(contact));
+    });
+    this.inflight.set(contact.id, p);
+    void p.finally(() => this.inflight.delete(contact.id)).catch(() => {});
+    return p;
+  }
+
+  outagesChanged(list: readonly OutageDto[]): void {
+    void this.serial(async () => this.desk.outagesChanged(list));
+  }
+
+  act(id: string, action: OrderAction, user: ConsoleUser): Promise<OrderDto> {
+    return this.serial(async () => structuredClone(this.desk.act(id, action, user)));
+  }
+
+  async detail(id: string): Promise<OrderDetail | null> {
+    const order = this.desk.get(id) ?? (await getOrder(this.o.pool, id));
+    if (!order) return null;
+    const history = await queryOrders(this.o.pool, { customer: order.customer, from: this.o.now() - 365 * DAY, limit: 50 });
+    return { order, customerHistory: history.orders.filter((x) => x.id !== id).map(brief) };
+  }
+
+  async list(q: OrderQuery): Promise<{ orders: OrderDto[]; total: number }> {
+    return queryOrders(this.o.pool, q);
+  }
+
+  /** KPIs for [from, to), for the company or per grid, team or channel. */
+  async kpis(from: number, to: number, by: KpiScope['by']): Promise<ServiceKpis[]> {
+    return serviceKpisBy(await ordersBetween(this.o.pool, from, to), from, to, by, this.o.index);
+  }
+
+  /** Today's KPIs (local day) and the orders needing attention, from memory. */
+  summary(): ServiceSummary {
+    const now = this.o.now();
+    const from = Math.floor((now + this.utcOffsetMs) / DAY) * DAY - this.utcOffsetMs;
+    const orders = this.desk.list();
+    const open: Partial<Record<OrderStatus, number>> = {};
+    for (const x of orders) if (x.status !== 'closed') open[x.status] = (open[x.status] ?? 0) + 1;
+    const level = { none: 0, 'team-leader': 1, department: 2, company: 3 } as const;
+    const attention = orders
+      .filter((x) => x.status !== 'closed' && (x.overdue || x.supervision !== 'none'))
+      .sort((a, b) => level[b.supervision] - level[a.supervision] || a.deadline - b.deadline)
+      .slice(0, 20)
+      .map(brief);
+    return { at: now, today: serviceKpis(orders, from, from + DAY, { by: 'company', id: null }, this.served.company), open, attention };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    if (this.serviceTimer) clearTimeout(this.serviceTimer);
+    await this.queue.catch(() => {});
+  }
+
+  /** Readings the triage needs: the meter's latest for outage contacts, a day of voltage for voltage ones. */
+  private async facts(contact: ContactIn): Promise<LiveFacts> {
+    const customer = this.desk.customerOf(contact.customer);
+    if (!customer) return {};
+    const category = classifyContact(contact).category;
+    try {
+      if (category === 'outage' && !this.desk.outageFor(customer, contact.at)) return { readings: await latestReadings(this.o.pool, customer.meter, contact.at) };
+      if (category === 'voltage') {
+        const v = this.o.config.voltageNominalV;
+        return { voltage: await voltageSummary(this.o.pool, customer.meter, contact.at, DAY, v * 0.9, v * 1.07) };
+      }
+    } catch (err) {
+      this.o.log.warn(`work orders: readings for ${contact.id} unavailable (${(err as Error).message}); triage without them`);
+    }
+    return {};
+  }
+
+  /** Runs desk work one at a time, then stores and broadcasts what changed. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      const result = await work();
+      await this.persist();
+      return result;
+    });
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async persist(): Promise<void> {
+    const changed = this.desk.drainChanges();
+    if (changed.length === 0) return;
+    try {
+      await saveOrders(this.o.pool, changed);
+    } catch (err) {
+      this.desk.retry(changed.map((x) => x.id));
+      this.o.log.warn(`work orders: storing ${changed.length} orders failed (${(err as Error).message}); retrying`);
+      return;
+    }
+    const copies = changed.map((x) => structuredClone(x));
+    for (const l of this.orderListeners) l(copies);
+    this.serviceSoon();
+  }
+
+  /** Service KPIs go out at most every 2 s while orders change. */
+  private serviceSoon(): void {
+    if (this.serviceTimer || this.closed || this.serviceListeners.length === 0) return;
+    this.serviceTimer = setTimeout(() => {
+      this.serviceTimer = null;
+      const s = this.summary();
+      for (const l of this.serviceListeners) l(s);
+    }, 2_000);
+    this.serviceTimer.unref();
+  }
+}
