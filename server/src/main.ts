@@ -2,6 +2,7 @@
 // are set, the server with the wall, and (SIMULATOR=true, the default) the demo simulator.
 // Ctrl-C stops intake, writes every buffered row, and closes the database cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { networkSpecFor } from '@gridwatch/shared/node';
 import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   }
   const system = await startSystem(config);
   let simulator: ChildProcess | null = null;
+  let workforce: ChildProcess | null = null;
+  const passwordFile = path.join(config.dataDir, 'console-password.txt');
   if (config.simulator) {
     const args = [
       '--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'run',
@@ -30,6 +33,15 @@ async function main(): Promise<void> {
     simulator.on('exit', (code, signal) => {
       if (!stopping) log.warn(`simulator exited (${signal ?? code}); GridWatch keeps running`);
     });
+    // The simulated grid teams and callback desk work the orders through the HTTP API.
+    const password = config.consolePassword ?? (existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : null);
+    if (password) {
+      workforce = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'workforce', '--api', `http://127.0.0.1:${system.config.port}`], {
+        cwd: path.join(REPO_ROOT, 'simulator'),
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, GW_CONSOLE_PASSWORD: password },
+      });
+    } else log.warn('no console password known: the simulated workforce does not run (set CONSOLE_PASSWORD)');
   }
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(
@@ -41,7 +53,7 @@ async function main(): Promise<void> {
       `  API:      http://${host}:${system.config.port}/api/health`,
       `  MQTT:     ${system.config.mqttUrl}${system.embedded.broker ? ' (embedded)' : ''}`,
       `  Database: ${system.embedded.database ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL'}`,
-      `  Simulator: ${config.simulator ? `on (${config.simulatorArgs})` : 'off'}`,
+      `  Simulator: ${config.simulator ? `on (${config.simulatorArgs}), with grid teams and the callback desk working the orders` : 'off'}`,
       `  Press Ctrl-C to stop.`,
       '',
     ].join('\n'),
@@ -52,9 +64,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: shutting down`);
-    if (simulator && simulator.exitCode === null) {
-      simulator.kill('SIGTERM');
-      await new Promise((r) => { simulator!.once('exit', r); setTimeout(r, 3_000).unref(); });
+    for (const child of [simulator, workforce]) {
+      if (!child || child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => { child.once('exit', r); setTimeout(r, 3_000).unref(); });
     }
     await system.close();
     log.info('stopped cleanly');

@@ -98,6 +98,8 @@ export interface OrderBrief {
   status: OrderStatus;
   createdAt: number;
   updatedAt: number;
+  /** When the order entered its current status. */
+  statusAt: number;
   /** Channel and customer of the first contact. */
   channel: Channel;
   customer: string;

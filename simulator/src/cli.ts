@@ -1,12 +1,13 @@
 // GridWatch field simulator. `run` publishes a scenario's telemetry over MQTT (run.ts); `replay`
 // republishes a recording; `network` writes the demo network JSON for other tools. GridWatch
 // sees nothing of this but the MQTT traffic.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPIC_PREFIX, generateNetwork } from '@gridwatch/shared';
 import { num, UsageError, userPath } from './args.ts';
 import { REPLAY_HELP, RUN_HELP, RUN_OPTIONS, replayCommand, runCommand } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { runWorkforce } from './workforce.ts';
 import { DEFAULT_FIELD } from './world.ts';
 import { NETWORK_COMMANDS, NETWORK_HELP, runNetworkCommand } from './network/commands.ts';
 
@@ -14,7 +15,9 @@ const HELP = `GridWatch field simulator: smart-meter and concentrator telemetry 
 
 Usage:
   pnpm sim [run] [options]        publish a scenario (default command)
-${REPLAY_HELP}  pnpm sim network --out <file>   write the demo network JSON (generateNetwork with --seed)
+${REPLAY_HELP}  pnpm sim workforce --api <url>  work GridWatch's orders as grid teams and callback staff (HTTP API;
+                                  password from $GW_CONSOLE_PASSWORD or --password-file <file>)
+  pnpm sim network --out <file>   write the demo network JSON (generateNetwork with --seed)
 ${NETWORK_HELP}
 Run options:
   --mqtt <url>              broker (default $MQTT_URL or mqtt://127.0.0.1:1883)
@@ -85,6 +88,9 @@ async function main(argv: string[]): Promise<number> {
       'duplicate-rate': { type: 'string' },
       ...RUN_OPTIONS,
       out: { type: 'string' },
+      api: { type: 'string' },
+      'password-file': { type: 'string' },
+      'poll-s': { type: 'string' },
     },
   });
   if (v.help) {
@@ -92,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'run';
-  if (!['run', 'network', 'replay'].includes(command) || positionals.length > (command === 'replay' ? 2 : 1)) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  if (!['run', 'network', 'replay', 'workforce'].includes(command) || positionals.length > (command === 'replay' ? 2 : 1)) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   const seed = num('seed', v.seed, Number.isInteger) ?? 1;
 
   if (command === 'network') {
@@ -104,6 +110,16 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'replay') return replayCommand(v, positionals[1], seed);
+  if (command === 'workforce') {
+    if (!v.api) throw new UsageError('workforce needs --api <GridWatch URL>');
+    const password = v['password-file'] ? readFileSync(userPath(v['password-file']), 'utf8').trim() : process.env.GW_CONSOLE_PASSWORD;
+    if (!password) throw new UsageError('workforce needs the console password: $GW_CONSOLE_PASSWORD or --password-file <file>');
+    const stop = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+    process.stderr.write(`[workforce] working the open orders of ${v.api} as team leaders and the callback desk\n`);
+    await runWorkforce({ api: v.api, password, seed, pollMs: (num('poll-s', v['poll-s'], (x) => x > 0) ?? 15) * 1000, signal: stop.signal, log: (l) => process.stderr.write(`[workforce] ${l}\n`) });
+    return 0;
+  }
   return runCommand(v, seed);
 }
 

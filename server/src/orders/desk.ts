@@ -230,6 +230,7 @@ export class WorkOrderDesk {
       status: 'created',
       createdAt: at,
       updatedAt: at,
+      statusAt: at,
       channel: entry.channel,
       customer: customer.id,
       customers: 0,
@@ -558,6 +559,7 @@ export class WorkOrderDesk {
 
   private step(order: OrderDto, kind: OrderStep['kind'], by: string, at: number, note?: string): void {
     order.steps.push(note ? { kind, at, by, note } : { kind, at, by });
+    if ((ORDER_STATUSES as readonly string[]).includes(kind)) order.statusAt = at;
     this.touch(order, at);
   }
 
