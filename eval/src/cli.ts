@@ -6,6 +6,7 @@ import { loadNetworkFile } from '@gridwatch/shared/node';
 import { runOutageEval, type OutageEvalResult } from './outages.ts';
 import { outageReport } from './report.ts';
 import { COMPLAINT_HELP, complaintsMain } from './complaintsCli.ts';
+import { ORDERS_HELP, ordersMain } from './ordersCli.ts';
 
 const HELP = `GridWatch evaluation harness
 
@@ -24,6 +25,7 @@ precision, exact-device localisation, customers-affected error, momentary accura
 detection latency. --json prints one JSON object on the last line.
 
 ${COMPLAINT_HELP}
+${ORDERS_HELP}
 `;
 
 const TARGETS = { recall: 0.95, precision: 0.95, exactDevice: 0.9, momentaryAccuracy: 0.95 } as const;
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command === 'complaints') return complaintsMain(rest);
+  if (command === 'orders') return ordersMain(rest);
   if (command !== 'outages') {
     console.error(`unknown evaluation "${command}"\n\n${HELP}`);
     return 2;

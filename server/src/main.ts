@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       '',
       `  GridWatch is running.`,
       `  Wall:     http://${host}:${system.config.port}/`,
-      `  Console:  http://${host}:${system.config.port}/console  (users officer, lead, manager, admin; password: ${config.consolePassword ? 'CONSOLE_PASSWORD' : `see ${config.dataDir}/console-password.txt`})`,
+      `  Console:  http://${host}:${system.config.port}/console  (users officer, lead, manager, admin and team-<team id>; password: ${config.consolePassword ? 'CONSOLE_PASSWORD' : `see ${config.dataDir}/console-password.txt`})`,
       `  API:      http://${host}:${system.config.port}/api/health`,
       `  MQTT:     ${system.config.mqttUrl}${system.embedded.broker ? ' (embedded)' : ''}`,
       `  Database: ${system.embedded.database ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL'}`,

@@ -207,8 +207,9 @@ export class WorkOrderDesk {
     };
     this.contactIds.set(contact.id, contact.at);
 
-    // One order per outage: later contacts join the open order.
-    const joinId = tri.outageId !== null && tri.result !== 'restored' ? this.byOutage.get(tri.outageId) : undefined;
+    // One order per outage: later contacts join its order until that is closed (also after the
+    // power is back: the callbacks then cover them).
+    const joinId = tri.outageId !== null ? this.byOutage.get(tri.outageId) : undefined;
     const join = joinId ? this.orders.get(joinId) : undefined;
     if (join && join.status !== 'closed') {
       this.attach(join, entry, customer);
@@ -263,7 +264,7 @@ export class WorkOrderDesk {
     this.orders.set(order.id, order);
     this.step(order, 'created', SYSTEM, at, `${cls.category} (${cls.note}); triage: ${tri.result}`);
     this.attach(order, entry, customer, false);
-    if (tri.outageId !== null && tri.result !== 'restored') this.byOutage.set(tri.outageId, order.id);
+    if (tri.outageId !== null) this.byOutage.set(tri.outageId, order.id);
     // Automatic dispatch to the team that owns the station area's grid.
     order.status = 'dispatched';
     this.step(order, 'dispatched', SYSTEM, at, team ? `to ${this.teams.get(team) ?? team} (grid ${t.grid}, ${t.zone}); ${due} within ${limitMin} min` : `no team owns grid ${t.grid}`);
@@ -326,7 +327,6 @@ export class WorkOrderDesk {
       if (order && statusIndex(order.status) < statusIndex('resolved')) {
         this.resolve(order, SYSTEM, o.restoredAt, `power restored at ${new Date(o.restoredAt).toISOString().slice(11, 16)} UTC (outage ${o.id})`);
       }
-      if (id) this.byOutage.delete(o.id);
     }
     // Forget outages restored long ago.
     const cut = this.o.now() - this.policy.restoredLinkMs - 10 * MIN;
