@@ -4,7 +4,8 @@
 import type { ConsoleUser, NetworkIndex, OrderAction, OrderDetail, OrderDto, OrderStatus, OutageDto, ServiceKpis, ServiceSummary } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import type { Logger } from './core.ts';
-import { getOrder, latestReadings, loadDesk, ordersBetween, queryOrders, saveOrders, voltageSummary, type OrderQuery } from './db/orders.ts';
+import { getOutage } from './db/outages.ts';
+import { getOrder, latestReadings, plannedAnnouncements, loadDesk, ordersBetween, queryOrders, saveOrders, voltageSummary, type OrderQuery } from './db/orders.ts';
 import type { Pool } from './db/pool.ts';
 import { classifyContact } from './orders/classify.ts';
 import { brief, parseLimits, WorkOrderDesk, type ContactIn, type IntakeResult } from './orders/desk.ts';
@@ -101,7 +102,8 @@ export class WorkOrders {
     const order = this.desk.get(id) ?? (await getOrder(this.o.pool, id));
     if (!order) return null;
     const history = await queryOrders(this.o.pool, { customer: order.customer, from: this.o.now() - 365 * DAY, limit: 50 });
-    return { order, customerHistory: history.orders.filter((x) => x.id !== id).map(brief) };
+    const outage = order.outageId ? (this.o.outages().find((x) => x.id === order.outageId) ?? (await getOutage(this.o.pool, order.outageId))) : null;
+    return { order, outage: outage ?? null, customerHistory: history.orders.filter((x) => x.id !== id).map(brief) };
   }
 
   async list(q: OrderQuery): Promise<{ orders: OrderDto[]; total: number }> {
@@ -110,7 +112,12 @@ export class WorkOrders {
 
   /** KPIs for [from, to), for the company or per grid, team or channel. */
   async kpis(from: number, to: number, by: KpiScope['by']): Promise<ServiceKpis[]> {
-    return serviceKpisBy(await ordersBetween(this.o.pool, from, to), from, to, by, this.o.index);
+    const rows = serviceKpisBy(await ordersBetween(this.o.pool, from, to), from, to, by, this.o.index);
+    if (by === 'company') {
+      const noticeDays = this.o.config.plannedNoticeDays;
+      rows[0]!.planned = { ...(await plannedAnnouncements(this.o.pool, from, to, noticeDays)), noticeDays };
+    }
+    return rows;
   }
 
   /** Today's KPIs (local day) and the orders needing attention, from memory. */

@@ -86,6 +86,7 @@ describe('work orders in the server', () => {
         const d = await order(outageOrder, officer);
         return d.order.contacts === 3 ? d : null;
       }, 10_000, 'three contacts on the outage order');
+      expect(merged.outage).toMatchObject({ id: merged.order.outageId, transformers: [tf.id] });
       expect(merged.order.contactList.map((c) => [c.id, c.channel, c.category])).toEqual([
         ['h1', 'hotline', 'outage'],
         ['a1', 'app', 'outage'],
@@ -159,10 +160,15 @@ describe('work orders in the server', () => {
   });
 
   it('reports the KPIs per company, team and channel', async () => {
+    // A planned outage announced only 20 s before it starts: short of the 7-day commitment.
+    const start = Date.now() + 20_000;
+    await client.publishAsync(topics(config.topicPrefix).planned(), JSON.stringify({ id: 'PL-1', ts: new Date().toISOString(), device: elsewhere.transformer, start: new Date(start).toISOString(), end: new Date(start + 600_000).toISOString() }), { qos: 1 });
+    await eventually(async () => (await system.pool.query(`SELECT 1 FROM planned_outages WHERE id = 'PL-1'`)).rowCount === 1, 5_000, 'the planned outage stored');
     const day = `from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`;
     const company = (await call('GET', `/api/kpis/service?${day}`, null)).json().rows[0] as ServiceKpis;
     expect(company).toMatchObject({ orders: 2, contacts: 4, complaints: 1, closedOrders: 1, overdueOrders: 1, overdueRate: 0.5, firstContactResolution: 1, satisfactionMean: 5 });
     expect(company.channelMix).toEqual({ hotline: 1, app: 1, wechat: 1, hall: 1 });
+    expect(company.planned).toEqual({ outages: 1, announcedLate: 1, noticeDays: 7 });
     expect(company.complaintsPer10k).toBeCloseTo(10_000 / network.customers.length, 6);
     const byChannel = (await call('GET', `/api/kpis/service?${day}&by=channel`, null)).json().rows as ServiceKpis[];
     expect(byChannel.map((r) => [r.scope.id, r.orders])).toEqual([['hall', 1], ['hotline', 1]]);

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ContactType } from './schemas.ts';
 import type { Zone } from './network.ts';
+import type { OutageDto } from './realtime.ts';
 
 /** What a contact is about, after classification (rules on the intake's category, then keywords). */
 export const ORDER_CATEGORIES = ['outage', 'voltage', 'billing', 'attitude', 'other'] as const;
@@ -147,6 +148,8 @@ export interface OrderDto extends OrderBrief {
 /** `GET /api/orders/:id` also returns the customer's history and the linked outage, when any. */
 export interface OrderDetail {
   order: OrderDto;
+  /** The outage the order is about, when it has one (as stored). */
+  outage: OutageDto | null;
   /** Earlier orders of the first contact's customer (newest first, last 365 days). */
   customerHistory: OrderBrief[];
 }
@@ -209,6 +212,11 @@ export interface ServiceKpis {
   /** Outage complaints warned about (alert or notice before the complaint) / outage complaints. */
   warnedShare: number | null;
   outageComplaints: number;
+  /**
+   * Planned outages starting in the period (not cancelled) and those announced less than the
+   * committed days ahead (State Grid: 7). Company scope from the API only; null elsewhere.
+   */
+  planned: { outages: number; announcedLate: number; noticeDays: number } | null;
 }
 
 /** What the wall shows of the work orders: today's KPIs and the orders that need attention. */

@@ -104,6 +104,16 @@ export async function ordersBetween(pool: Pool, from: number, to: number): Promi
   return r.rows.map((x) => x.doc);
 }
 
+/** Planned outages starting in [from, to), not cancelled, and those announced under `noticeDays` ahead. */
+export async function plannedAnnouncements(pool: Pool, from: number, to: number, noticeDays: number): Promise<{ outages: number; announcedLate: number }> {
+  const r = await pool.query<{ n: number; late: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE starts_at - announced_at < make_interval(secs => $3))::int AS late
+     FROM planned_outages WHERE NOT cancelled AND starts_at >= $1 AND starts_at < $2`,
+    [iso(from), iso(to), noticeDays * 86_400],
+  );
+  return { outages: r.rows[0]?.n ?? 0, announcedLate: r.rows[0]?.late ?? 0 };
+}
+
 /** The meter's latest readings at or before `at` (newest first). */
 export async function latestReadings(pool: Pool, meter: string, at: number, n = 2): Promise<{ at: number; v: number | null }[]> {
   const r = await pool.query<{ ts: number; v: number | null }>('SELECT ts, v FROM readings WHERE meter = $1 AND ts <= $2 ORDER BY ts DESC LIMIT $3', [meter, iso(at + 60_000), n]);

@@ -80,6 +80,7 @@ export function serviceKpis(all: readonly OrderDto[], from: number, to: number, 
     channels,
     warnedShare: ratio(outageComplaints.filter((c) => c.warned).length, outageComplaints.length),
     outageComplaints: outageComplaints.length,
+    planned: null,
   };
 }
 
