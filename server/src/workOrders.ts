@@ -37,6 +37,8 @@ export class WorkOrders {
   private readonly served: ReturnType<typeof customersServed>;
   private closed = false;
   private readonly inflight = new Map<string, Promise<IntakeResult>>();
+  private pending = 0;
+  private readonly storedWaiters: (() => void)[] = [];
 
   private constructor(private readonly o: WorkOrdersOptions) {
     const c = o.config;
@@ -160,30 +162,51 @@ export class WorkOrders {
     return {};
   }
 
-  /** Runs desk work one at a time, then stores and broadcasts what changed. */
+  /**
+   * Runs desk work one at a time. What changed is stored and broadcast when the queue runs dry
+   * (or every 200 jobs), so a burst of contacts about one big outage writes its order a few times,
+   * not once per contact; each caller resolves once its change is stored.
+   */
   private serial<T>(work: () => Promise<T>): Promise<T> {
+    this.pending++;
     const run = this.queue.then(async () => {
-      const result = await work();
-      await this.persist();
-      return result;
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+      try {
+        outcome = { ok: true, value: await work() };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      this.pending--;
+      const stored = new Promise<void>((r) => this.storedWaiters.push(r));
+      if (this.pending === 0 || this.storedWaiters.length >= 200) await this.persist();
+      return { outcome, stored };
     });
     this.queue = run.catch(() => {});
-    return run;
+    return run.then(async ({ outcome, stored }) => {
+      await stored;
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
   }
 
   private async persist(): Promise<void> {
-    const changed = this.desk.drainChanges();
-    if (changed.length === 0) return;
+    const waiters = this.storedWaiters.splice(0);
     try {
-      await saveOrders(this.o.pool, changed);
-    } catch (err) {
-      this.desk.retry(changed.map((x) => x.id));
-      this.o.log.warn(`work orders: storing ${changed.length} orders failed (${(err as Error).message}); retrying`);
-      return;
+      const changed = this.desk.drainChanges();
+      if (changed.length === 0) return;
+      try {
+        await saveOrders(this.o.pool, changed);
+      } catch (err) {
+        this.desk.retry(changed.map((x) => x.id));
+        this.o.log.warn(`work orders: storing ${changed.length} orders failed (${(err as Error).message}); retrying`);
+        return;
+      }
+      const copies = changed.map((x) => structuredClone(x));
+      for (const l of this.orderListeners) l(copies);
+      this.serviceSoon();
+    } finally {
+      for (const w of waiters) w();
     }
-    const copies = changed.map((x) => structuredClone(x));
-    for (const l of this.orderListeners) l(copies);
-    this.serviceSoon();
   }
 
   /** Service KPIs go out at most every 2 s while orders change. */

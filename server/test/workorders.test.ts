@@ -22,6 +22,7 @@ const team = network.grids.find((g) => g.id === tf.grid)!.team;
 const otherTeam = network.teams.find((t) => t.id !== team)!.id;
 const [c1, c2, c3] = network.customers.filter((c) => c.transformer === tf.id);
 const elsewhere = network.customers.find((c) => c.transformer !== tf.id && network.transformers.find((t) => t.id === c.transformer)!.feeder !== tf.feeder)!;
+const tf2 = network.transformers.find((t) => t.id !== tf.id && t.id !== elsewhere.transformer && network.customers.filter((c) => c.transformer === t.id).length >= 10)!;
 const KEY = 'hotline-system-key-0123456789';
 const PASSWORD = 'test-password-2';
 
@@ -187,5 +188,20 @@ describe('work orders in the server', () => {
     expect(system.orders.desk.hasContact('w1')).toBe(true);
     const billing = (await order('WO-s1', officer)).order;
     expect(billing).toMatchObject({ overdue: true, supervision: 'company', status: 'dispatched' });
+  });
+
+  it('turns a burst of 300 calls about one outage into one order', async () => {
+    await client.publishAsync(topics(config.topicPrefix).meterEvents(tf2.id), JSON.stringify({ device: tf2.concentrator, ts: new Date().toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
+    await eventually(() => system.core.engine.active().some((o) => o.transformers.includes(tf2.id)), 10_000, 'the second outage');
+    const callers = network.customers.filter((c) => c.transformer === tf2.id);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => publishContact(contact(`b${i}`, callers[i % callers.length]!.id, 'hotline', 'outage', { type: i < callers.length ? 'report' : 'complaint' }))));
+    const done = await eventually(async () => {
+      const list = (await call('GET', `/api/orders?status=open&customer=${callers[0]!.id}`, officer)).json() as { orders: OrderBrief[] };
+      const o = list.orders.find((x) => x.triage.result === 'outage');
+      return o && o.contacts === 300 ? o : null;
+    }, 30_000, '300 contacts on one order');
+    expect(done).toMatchObject({ customers: callers.length, complaint: true });
+    const r = await system.pool.query<{ n: number }>(`SELECT count(DISTINCT order_id)::int AS n FROM work_order_contacts WHERE contact_id LIKE 'b%'`);
+    expect(r.rows[0]!.n).toBe(1);
   });
 });
