@@ -133,9 +133,9 @@ const INTEGERS = new Set(['postRestoration.minRecent', 'complaint.repeatMin']);
  * Defaults with `overrides` applied, after checking every key and value; all problems are
  * reported at once, each with its JSON path.
  */
-export function resolveBehaviour(overrides: unknown = {}): BehaviourParams {
+export function resolveBehaviour(overrides: unknown = {}, base: BehaviourParams = DEFAULT_BEHAVIOUR): BehaviourParams {
   const problems: string[] = [];
-  const merged = merge(DEFAULT_BEHAVIOUR, overrides, '', problems) as BehaviourParams;
+  const merged = merge(base, overrides, '', problems) as BehaviourParams;
   if (problems.length) throw new BehaviourError(`invalid behaviour parameters:\n  ${problems.join('\n  ')}`);
   const weights = Object.values(merged.background.categories);
   if (weights.reduce((a, b) => a + b, 0) <= 0 && merged.background.perCustomerPerDay > 0) {

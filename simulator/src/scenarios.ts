@@ -6,6 +6,7 @@
 import type { Device, NetworkIndex, Rng } from '@gridwatch/shared';
 import { REPORTING, type Topology } from './topology.ts';
 import type { Action } from './world.ts';
+import type { BehaviourOverrides } from './behaviour.ts';
 
 export interface ScenarioContext {
   net: NetworkIndex;
@@ -33,6 +34,8 @@ export interface Scenario {
   summary: string;
   /** Never ends (`demo`, `daily`): take actions up to a time, never all of them. */
   endless?: boolean;
+  /** The scenario's own customer behaviour, under any `--behaviour` overrides. */
+  behaviour?: BehaviourOverrides;
   actions(ctx: ScenarioContext): Iterable<Action>;
 }
 
@@ -485,8 +488,10 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   demo: {
     summary:
       'readings, and every ~2 min one random station area is dark for 1-8 min (some momentary, most sustained); every ' +
-      'fifth outage is a lateral (all station areas below a fuse) dark for 20-45 min, long enough for complaints',
+      'fifth outage is a lateral (all station areas below a fuse) dark for 20-45 min, long enough for complaints; ' +
+      'customers contact the utility about other matters (billing, service) ~70x as often as in daily life, so the work orders have traffic',
     endless: true,
+    behaviour: { background: { perCustomerPerDay: 0.1 } },
     *actions({ net, topo, rng, startSimMs }) {
       const ids = net.network.transformers.map((t) => t.id);
       const laterals = net.network.devices.filter((d) => d.kind === 'fuse' && topo.below(d.id).length >= 2).map((d) => d.id);

@@ -71,7 +71,7 @@ export function createSimulation(o: SimulationOptions): Simulation {
     actions,
     prefix: o.prefix,
     field: o.field,
-    behaviour: resolveBehaviour(o.behaviour ?? {}),
+    behaviour: resolveBehaviour(o.behaviour ?? {}, scenario.behaviour ? resolveBehaviour(scenario.behaviour) : undefined),
     idPrefix,
   });
 }
