@@ -9,10 +9,10 @@
 // here only to score: which contacts were outage complaints and what the customers were told.
 import { indexNetwork, type NetworkFile, type NetworkIndex, type OutageDto } from '@gridwatch/shared';
 import { OutageEngine } from '@gridwatch/server/engine';
-import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
-import { Metrics } from '@gridwatch/server/metrics';
+import type { IngestSinks, Sink } from '@gridwatch/server/ingest';
 import { darkCustomers, historyOutages, isOutageComplaint, outageCustomers, riskKindOf, RiskMonitor, trainRiskModel, rocAuc, rocCurve, summarise, type HistoryContact, type HistoryNotice, type RiskModel } from '@gridwatch/server/risk';
 import { createSimulation, type BehaviourOverrides, type TruthRecord } from '@gridwatch/simulator';
+import { engineIngest, nullSink, sinksWith } from './inprocess.ts';
 import { q } from './outages.ts';
 
 const MIN = 60_000;
@@ -72,7 +72,6 @@ export interface ArmResult {
   flooded: number;
 }
 
-const nullSink = <R>(): Sink<R> => ({ push: () => {}, pushMany: () => {} });
 const hash = (s: string) => {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -112,20 +111,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
     },
     pushMany: (list) => list.forEach((c) => contactSink.push(c)),
   };
-  const sinks: IngestSinks = { readings: nullSink(), meterEvents: nullSink(), faultEvents: nullSink(), contacts: contactSink as IngestSinks['contacts'], deadLetters: nullSink(), planned: nullSink() };
-  const ingest = new Ingest({
-    index,
-    sinks,
-    metrics: new Metrics(clock),
-    now: clock,
-    topicPrefix: 'gw/v1',
-    maxFutureSkewMs: 5 * MIN,
-    maxPastAgeMs: 7 * DAY,
-    onPowerEvent: (ev) => engine.apply(ev),
-    onReadings: (t, e, interval, meters) => engine.readings(t, e, interval, meters),
-    onFault: (ev) => engine.fault(ev),
-    onPlanned: (w) => engine.setPlanned(w),
-  });
+  const ingest = engineIngest(index, clock, engine, sinksWith({ contacts: contactSink as IngestSinks['contacts'] }));
 
   let evaluate = () => {};
   const drain = () => {

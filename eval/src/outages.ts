@@ -3,9 +3,9 @@
 // the simulator's ground truth. This module is the one place where truth and engine output meet.
 import { indexNetwork, type NetworkFile, type NetworkIndex, type OutageDto } from '@gridwatch/shared';
 import { OutageEngine, type EngineOptions } from '@gridwatch/server/engine';
-import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
-import { Metrics } from '@gridwatch/server/metrics';
+import type { IngestSinks } from '@gridwatch/server/ingest';
 import { createSimulation, type TruthRecord } from '@gridwatch/simulator';
+import { engineIngest, nullSink, sinksWith } from './inprocess.ts';
 
 export interface OutageEvalOptions {
   network: NetworkFile | NetworkIndex;
@@ -80,7 +80,6 @@ export interface OutageEvalResult {
   falsePositives: OutageDto[];
 }
 
-const nullSink = <R>(): Sink<R> => ({ push: () => {}, pushMany: () => {} });
 const MIN = 60_000;
 /** Least Jaccard overlap of station areas for a detected outage to count as a true one. */
 const MIN_OVERLAP = 0.1;
@@ -93,20 +92,7 @@ export function runOutageEval(o: OutageEvalOptions): OutageEvalResult {
   const sim = createSimulation({ network: index, scenario: o.scenario, seed: o.seed, startSimMs: start, ...(o.faults ? { faults: o.faults } : {}), ...o.scenarioOptions });
   let now = start;
   const engine = new OutageEngine({ index, now: () => now, minMeters: 3, ...o.engine });
-  const sinks: IngestSinks = { readings: nullSink(), meterEvents: nullSink(), faultEvents: nullSink(), contacts: nullSink(), deadLetters: nullSink(), planned: nullSink() };
-  const ingest = new Ingest({
-    index,
-    sinks,
-    metrics: new Metrics(() => now),
-    now: () => now,
-    topicPrefix: 'gw/v1',
-    maxFutureSkewMs: 5 * MIN,
-    maxPastAgeMs: 7 * 86_400_000,
-    onPowerEvent: (ev) => engine.apply(ev),
-    onReadings: (t, end, interval, meters) => engine.readings(t, end, interval, meters),
-    onFault: (ev) => engine.fault(ev),
-    onPlanned: (w) => engine.setPlanned(w),
-  });
+  const ingest = engineIngest(index, () => now, engine, sinksWith({}));
 
   const final = new Map<string, OutageDto>();
   const emissions = new Map<string, Emission>();

@@ -5,10 +5,10 @@
 // is read here only to score (which category each contact really was).
 import { indexNetwork, type NetworkFile, type NetworkIndex, type OrderDto, type ServiceKpis } from '@gridwatch/shared';
 import { OutageEngine } from '@gridwatch/server/engine';
-import { Ingest, type IngestSinks, type Sink } from '@gridwatch/server/ingest';
-import { Metrics } from '@gridwatch/server/metrics';
+import type { IngestSinks } from '@gridwatch/server/ingest';
 import { brief, serviceKpis, WorkOrderDesk, type ContactIn } from '@gridwatch/server/orders';
 import { createSimulation, nextStep, type TruthRecord } from '@gridwatch/simulator';
+import { engineIngest, nullSink, sinksWith } from './inprocess.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -33,7 +33,6 @@ export interface OrderDayResult {
   wallMs: number;
 }
 
-const nullSink = <R>(): Sink<R> => ({ push: () => {}, pushMany: () => {} });
 
 export function runOrderDay(o: OrderDayOptions): OrderDayResult {
   const t0 = performance.now();
@@ -74,19 +73,7 @@ export function runOrderDay(o: OrderDayOptions): OrderDayResult {
     deadLetters: nullSink(),
     planned: nullSink(),
   };
-  const ingest = new Ingest({
-    index,
-    sinks,
-    metrics: new Metrics(clock),
-    now: clock,
-    topicPrefix: 'gw/v1',
-    maxFutureSkewMs: 5 * MIN,
-    maxPastAgeMs: 7 * DAY,
-    onPowerEvent: (ev) => engine.apply(ev),
-    onReadings: (t, e, interval, meters) => engine.readings(t, e, interval, meters),
-    onFault: (ev) => engine.fault(ev),
-    onPlanned: (w) => engine.setPlanned(w),
-  });
+  const ingest = engineIngest(index, clock, engine, sinks);
   const drain = () => {
     const changed = engine.drainChanges();
     if (changed.length) desk.outagesChanged(changed);

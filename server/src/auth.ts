@@ -102,7 +102,11 @@ export const DEFAULT_USERS: User[] = [
 
 /** One leader per grid team, `team-<team id>`, who works that team's orders. */
 export const teamUsers = (teams: readonly { id: string; name: string }[]): User[] =>
-  teams.map((t) => ({ username: `team-${t.id}`, displayName: `${t.name} 班组长 / team leader`, role: 'team', team: t.id }));
+  teams.map((t) => {
+    // Team names are often bilingual ("网格服务队 1 / Grid team 1"): keep the name pair whole.
+    const [zh, en] = t.name.includes(' / ') ? t.name.split(' / ', 2) : [t.name, t.name];
+    return { username: `team-${t.id}`, displayName: `${zh}班组长 / ${en} leader`, role: 'team', team: t.id };
+  });
 
 /**
  * First start: when there are no users, creates the default console users and one leader per grid

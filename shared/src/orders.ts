@@ -168,6 +168,18 @@ export const OrderAction = Type.Union([
 export type OrderAction = Static<typeof OrderAction>;
 export type OrderActionName = OrderAction['action'];
 
+/** Who may do a step: the owning team's leader works the order; the centre calls back and re-routes. */
+export const ORDER_ACTION_RIGHTS: Record<OrderActionName, 'team' | 'officer'> = {
+  accept: 'team',
+  'on-site': 'team',
+  resolve: 'team',
+  note: 'team',
+  'callback-1': 'officer',
+  'callback-2': 'officer',
+  transfer: 'officer',
+  reclassify: 'officer',
+};
+
 /** Special lists for analysis (专项分析). */
 export const ORDER_LISTS = ['repeat', 'abnormal', 'low-satisfaction'] as const;
 export type OrderList = (typeof ORDER_LISTS)[number];

@@ -3,6 +3,9 @@
 // The console (a URL ending in /console): signs in with --login=user:password, then optionally
 // expands the first alert (--expand) and presses one of its buttons (--press=notify|call-list|crew-priority|acknowledge):
 //   pnpm exec tsx web/dev/screenshot.ts http://127.0.0.1:3000/console /tmp/console.png --login=officer:secret --expand
+// or opens the work orders (--orders; --height=2000 to see a long detail), waits for a row, selects the first (--select, or the first
+// of a status with --select=on-site, or one order with --select=WO-123) and presses one of its buttons (--press-order=accept|on-site|resolve|callback-1-yes|callback-2-5|…):
+//   pnpm exec tsx web/dev/screenshot.ts http://127.0.0.1:3000/console /tmp/orders.png --login=officer:secret --orders --select
 // (page.evaluate callbacks run in the page: tsconfig.node.json has the DOM lib for them.)
 // Prints the test attributes and any page errors, so a run also tells what the wall shows
 // (render-ms: ms from navigation until the network map was first on screen).
@@ -15,13 +18,15 @@ const clipArg = [...args].find((a) => a.startsWith('--clip='))?.split('=')[1]?.s
 const clip = clipArg && clipArg.length === 4 ? { x: clipArg[0]!, y: clipArg[1]!, width: clipArg[2]!, height: clipArg[3]! } : undefined;
 const settleMs = Number([...args].find((a) => a.startsWith('--settle='))?.split('=')[1] ?? 1500);
 const big = flags.has('--4k');
+/** --height=N: a taller page (the console's order detail scrolls inside the viewport). */
+const height = Number([...args].find((a) => a.startsWith('--height='))?.split('=')[1] ?? 1080);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {
-  const page = await browser.newPage({ viewport: big ? { width: 3840, height: 2160 } : { width: 1920, height: 1080 } });
+  const page = await browser.newPage({ viewport: big ? { width: 3840, height: 2160 } : { width: 1920, height } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -80,11 +85,15 @@ async function shootConsole(page: Page): Promise<void> {
     await page.fill('[data-testid="username"]', user);
     await page.fill('[data-testid="password"]', pw.join(':'));
     await page.click('[data-testid="sign-in-submit"]');
-    await page.waitForSelector('[data-testid="alert-queue"]', { timeout: 15_000 });
-    await page.waitForSelector('[data-testid="console-alert"]', { timeout: 60_000 }).catch(() => {});
-    if (flags.has('--expand')) await page.locator('[data-testid="alert-expand"]').first().click().catch(() => {});
-    const press = [...args].find((a) => a.startsWith('--press='))?.split('=')[1];
-    if (press) await page.locator(`[data-testid="action-${press}"]`).first().click().catch(() => {});
+    await page.waitForSelector('[data-testid="console-user"]', { timeout: 15_000 });
+    if (flags.has('--orders')) await workOrders(page);
+    else {
+      await page.waitForSelector('[data-testid="alert-queue"]', { timeout: 15_000 });
+      await page.waitForSelector('[data-testid="console-alert"]', { timeout: 60_000 }).catch(() => {});
+      if (flags.has('--expand')) await page.locator('[data-testid="alert-expand"]').first().click().catch(() => {});
+      const press = [...args].find((a) => a.startsWith('--press='))?.split('=')[1];
+      if (press) await page.locator(`[data-testid="action-${press}"]`).first().click().catch(() => {});
+    }
   }
   await page.waitForTimeout(settleMs);
   await page.screenshot({ path: file, clip, fullPage: !clip && flags.has('--full') });
@@ -92,7 +101,28 @@ async function shootConsole(page: Page): Promise<void> {
     user: document.querySelector('[data-testid="console-user"]')?.textContent,
     alerts: [...document.querySelectorAll('[data-testid="console-alert"]')].map((e) => `${e.getAttribute('data-alert-id')}:${e.getAttribute('data-status')}`),
     errors: [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent),
-    done: [...document.querySelectorAll('[data-testid="console-done"]')].map((e) => e.textContent),
+    done: [...document.querySelectorAll('[data-testid="console-done"], [data-testid="order-done"]')].map((e) => e.textContent),
+    orders: [...document.querySelectorAll('[data-testid="order-row"]')].map((e) => `${e.getAttribute('data-order-id')}:${e.getAttribute('data-status')}`),
+    detail: document.querySelector('[data-testid="order-detail"]')?.getAttribute('data-order-id') ?? null,
+    enabled: [...document.querySelectorAll('[data-testid^="order-action-"]:not(:disabled)')].map((e) => e.getAttribute('data-testid')!.slice('order-action-'.length)),
   }));
   console.log(JSON.stringify({ file, ...info }, null, 1));
+}
+
+async function workOrders(page: Page): Promise<void> {
+  await page.click('[data-testid="tab-orders"]');
+  await page.waitForSelector('[data-testid="order-list"]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid="order-row"]', { timeout: 180_000 }).catch(() => {});
+  const select = [...args].find((a) => a.startsWith('--select'));
+  if (!select) return;
+  // --select=<status> or --select=<order id>
+  const which = select.split('=')[1];
+  const row = '[data-testid="order-row"]';
+  await page.locator(which ? `${row}[data-status="${which}"], ${row}[data-order-id="${which}"]` : row).first().click().catch(() => {});
+  await page.waitForSelector('[data-testid="order-actions"]', { timeout: 10_000 }).catch(() => {});
+  const press = [...args].find((a) => a.startsWith('--press-order='))?.split('=')[1];
+  if (press) {
+    await page.locator(`[data-testid="order-action-${press}"]`).click({ force: true, timeout: 5_000 }).catch((e: Error) => console.log(`press ${press}: ${e.message.split('\n')[0]}`));
+    await page.waitForSelector('[data-testid="order-done"], [data-testid="order-error"]', { timeout: 10_000 }).catch(() => {});
+  }
 }

@@ -7,6 +7,7 @@ import { activeAlertsByOutage, hasAlarm, serverNow } from './state.ts';
 import { Header } from './components/Header.tsx';
 import { AlertPanel } from './components/AlertPanel.tsx';
 import { KpiPanel } from './components/KpiPanel.tsx';
+import { ServicePanel } from './components/ServicePanel.tsx';
 import { MapView } from './components/MapView.tsx';
 import { OutageList } from './components/OutageList.tsx';
 import { OutageDetail } from './components/OutageDetail.tsx';
@@ -68,15 +69,18 @@ export function App({ store }: { store: WallStore }) {
         onToggleLang={toggleLang}
       />
       <main className="wall-body">
-        <KpiPanel
-          kpis={data.kpis}
-          alarm={alarm}
-          history={data.kpiHistory}
-          complaintHours={data.complaintHours}
-          nowServer={Math.floor(nowServer / 60_000) * 60_000}
-          t={t}
-          lang={lang}
-        />
+        <div className="left-column">
+          <KpiPanel
+            kpis={data.kpis}
+            alarm={alarm}
+            history={data.kpiHistory}
+            complaintHours={data.complaintHours}
+            nowServer={Math.floor(nowServer / 60_000) * 60_000}
+            t={t}
+            lang={lang}
+          />
+          <ServicePanel service={data.service} nowServer={Math.floor(nowServer / 10_000) * 10_000} t={t} lang={lang} />
+        </div>
         <div className="centre-column">
           <MapView
             version={data.network?.version ?? null}

@@ -1,6 +1,24 @@
 // Every UI string of the wall and the console, in one place. zh-CN is the default; `?lang=en`
 // selects English.
-import type { AlertActionKind, AlertSeverity, AlertStatus, AlertStep, EscalationLevel, OutageLevel, OutageStatus } from '@gridwatch/shared';
+import type {
+  AlertActionKind,
+  AlertSeverity,
+  AlertStatus,
+  AlertStep,
+  Channel,
+  ContactType,
+  EscalationLevel,
+  OrderActionName,
+  OrderCategory,
+  OrderList,
+  OrderStatus,
+  OrderStepKind,
+  OutageLevel,
+  OutageStatus,
+  SupervisionLevel,
+  TriageResult,
+  Zone,
+} from '@gridwatch/shared';
 
 /** Console roles, lowest first (as the server orders them). */
 import { ROLES, type Role } from '@gridwatch/shared';
@@ -129,7 +147,64 @@ export interface Dict {
     actual: string;
     last24h: string;
   };
+  orders: OrdersDict;
+  /** The wall's work-order panel (服务工单). */
+  service: {
+    title: string;
+    /** Open orders now, all statuses but closed. */
+    open: (n: string) => string;
+    complaintsPer10k: string;
+    overdueRate: string;
+    firstContactResolution: string;
+    satisfaction: string;
+    repeatRate: string;
+    warnedShare: string;
+    channelMix: string;
+    attention: string;
+    noAttention: string;
+    more: (n: number) => string;
+    /** Tooltip of a KPI: its definition. */
+    hints: { complaintsPer10k: string; overdueRate: string; firstContactResolution: string; satisfaction: string; repeatRate: string; warnedShare: string; openOrders: string };
+  };
   console: ConsoleDict;
+}
+
+/** Words of the work orders, shared by the wall and the console. */
+export interface OrdersDict {
+  category: Record<OrderCategory, string>;
+  status: Record<OrderStatus, string>;
+  supervision: Record<SupervisionLevel, string>;
+  /** The same, short (the wall's narrow column). */
+  supervisionShort: Record<SupervisionLevel, string>;
+  channel: Record<Channel, string>;
+  /** The channel, short (wall, narrow columns). */
+  channelShort: Record<Channel, string>;
+  contactType: Record<ContactType, string>;
+  stepKind: Record<OrderStepKind, string>;
+  triage: Record<TriageResult, string>;
+  list: Record<OrderList, string>;
+  zone: Record<Zone, string>;
+  /** What the time limit is for. */
+  dueStep: Record<'on-site' | 'resolved', string>;
+  /** A span of minutes in words, e.g. "1 h 20 min". */
+  minutes: (min: number) => string;
+  overdueBy: (span: string) => string;
+  timeLeft: (span: string) => string;
+  /** The time limit was met (on time / late). */
+  met: string;
+  metLate: string;
+  repeat: string;
+  repeatWithin: (days: number) => string;
+  reopened: (n: number) => string;
+  transferred: (n: number) => string;
+  reclassified: string;
+  complaint: string;
+  overdue: string;
+  warned: string;
+  crew: string;
+  noCrew: string;
+  solved: (yes: boolean) => string;
+  score: (n: number) => string;
 }
 
 export interface ConsoleDict {
@@ -189,7 +264,60 @@ export interface ConsoleDict {
     notFound: (msg: string) => string;
     conflict: (msg: string) => string;
     other: (status: number, msg: string) => string;
+    forbidden: (msg: string) => string;
+    orderConflict: (msg: string) => string;
+    badRequest: (msg: string) => string;
+    ownTeam: string;
   };
+  tabs: { alerts: string; orders: string };
+  wo: ConsoleOrdersDict;
+}
+
+/** The console's work-order view. */
+export interface ConsoleOrdersDict {
+  title: string;
+  filters: { status: string; open: string; all: string; category: string; team: string; channel: string; list: string; any: string; noList: string };
+  head: { id: string; category: string; status: string; channel: string; customers: string; created: string; deadline: string; supervision: string; flags: string };
+  count: (shown: number, total: number) => string;
+  empty: string;
+  loading: string;
+  select: string;
+  loadingDetail: string;
+  facts: { customer: string; contacts: string; team: string; grid: string; transformer: string; zone: string; outage: string; created: string; updated: string; deadline: string };
+  /** The time limit: the step, the span and the deadline, e.g. "到场 45分钟内（11-27 09:47 前）". */
+  limit: (step: string, span: string, at: string) => string;
+  triage: string;
+  timeline: string;
+  contacts: string;
+  contactHead: { at: string; customer: string; channel: string; type: string; text: string; warned: string; repeat: string };
+  callbacks: string;
+  callback1: string;
+  callback2: string;
+  notYet: string;
+  history: string;
+  noHistory: string;
+  actions: Record<OrderActionName, string>;
+  /** Next step expected, marked on its button. */
+  next: string;
+  solvedYes: string;
+  solvedNo: string;
+  scoreTitle: string;
+  transferTo: string;
+  reclassifyTo: string;
+  notePlaceholder: string;
+  noteHint: string;
+  noteRequired: string;
+  /** Why a step is not possible now (the order's status). */
+  notNow: (status: string) => string;
+  sameTeam: string;
+  sameCategory: string;
+  needsOfficer: string;
+  needsOwnTeam: string;
+  readOnly: string;
+  done: (what: string) => string;
+  callback1Done: (solved: boolean) => string;
+  callback2Done: (score: number) => string;
+  system: string;
 }
 
 /** Words of the risk model's features, copied from server/src/risk/features.ts (FEATURES). */
@@ -285,7 +413,7 @@ const zh: Dict = {
     readingsPerSec: (n) => `读数 ${n} 条/秒`,
     activeOutages: '当前停电事件',
     customersOut: '停电客户',
-    shareOfServed: (pct, served) => `占供电客户 ${pct}（共 ${served} 户）`,
+    shareOfServed: (pct, served) => `占 ${pct}（共 ${served} 户）`,
     lastMinutes: (n) => `近 ${n} 分钟`,
   },
   outages: {
@@ -395,8 +523,95 @@ const zh: Dict = {
     actual: '实际',
     last24h: '每小时 · 近24小时',
   },
+  orders: {
+    category: { outage: '停电', voltage: '电压质量', billing: '电费', attitude: '服务态度', other: '其他' },
+    status: { created: '已创建', dispatched: '已派单', accepted: '已接单', 'on-site': '已到场', resolved: '已处理', 'callback-1': '已回访(解决)', closed: '已归档' },
+    supervision: { none: '无', 'team-leader': '班组督办', department: '部门督办', company: '公司督办' },
+    supervisionShort: { none: '无', 'team-leader': '班组督办', department: '部门督办', company: '公司督办' },
+    channel: { hotline: '95598热线', app: '网上国网App', wechat: '微信网格群', hall: '营业厅' },
+    channelShort: { hotline: '热线', app: 'App', wechat: '微信', hall: '营业厅' },
+    contactType: { report: '报修', enquiry: '咨询', complaint: '投诉' },
+    stepKind: {
+      created: '创建',
+      dispatched: '派单',
+      accepted: '接单',
+      'on-site': '到场',
+      resolved: '处理完成',
+      'callback-1': '回访（是否解决）',
+      'callback-2': '回访（满意度）',
+      closed: '归档',
+      reopened: '重新派单',
+      contact: '来电',
+      escalated: '升级督办',
+      overdue: '超时',
+      transferred: '转派',
+      reclassified: '重新分类',
+      note: '备注',
+    },
+    triage: {
+      outage: '已关联停电事件',
+      planned: '计划停电',
+      restored: '停电刚恢复',
+      'customer-side': '客户侧故障',
+      unverified: '未核实，需现场查看',
+      'voltage-confirmed': '电压异常已确认',
+      'voltage-normal': '电压正常',
+      'voltage-no-data': '无电压数据',
+      none: '无需核查',
+    },
+    list: { repeat: '重复来电', abnormal: '异常工单', 'low-satisfaction': '不满意' },
+    zone: { urban: '城市', rural: '农村', remote: '偏远' },
+    dueStep: { 'on-site': '到场', resolved: '处理完成' },
+    minutes: (m) => {
+      const d = Math.floor(m / 1440);
+      const h = Math.floor((m % 1440) / 60);
+      const mm = m % 60;
+      if (d > 0) return `${d}天${h ? `${h}小时` : ''}`;
+      if (h > 0) return `${h}小时${mm ? `${mm}分` : ''}`;
+      return `${mm}分钟`;
+    },
+    overdueBy: (s) => `超时 ${s}`,
+    timeLeft: (s) => `剩 ${s}`,
+    met: '按时',
+    metLate: '超时完成',
+    repeat: '重复',
+    repeatWithin: (d) => `${d}天内重复`,
+    reopened: (n) => (n > 1 ? `重派 ${n} 次` : '重派'),
+    transferred: (n) => (n > 1 ? `转派 ${n} 次` : '转派'),
+    reclassified: '改类',
+    complaint: '投诉',
+    overdue: '超时',
+    warned: '已预警',
+    crew: '需派抢修',
+    noCrew: '无需抢修',
+    solved: (yes) => (yes ? '已解决' : '未解决'),
+    score: (n) => `${n} 分`,
+  },
+  service: {
+    title: '服务工单',
+    open: (n) => `未结 ${n} 件`,
+    complaintsPer10k: '万户投诉',
+    overdueRate: '超时率',
+    firstContactResolution: '一次解决率',
+    satisfaction: '满意度',
+    repeatRate: '重复投诉率',
+    warnedShare: '预警覆盖',
+    channelMix: '今日来电渠道',
+    attention: '超时 / 督办工单',
+    noAttention: '无超时或督办工单',
+    more: (n) => `另有 ${n} 件`,
+    hints: {
+      complaintsPer10k: '今日投诉 / 供电客户 × 10000',
+      overdueRate: '今日工单中超过时限的比例',
+      firstContactResolution: '已归档工单中未重派、客户未重复来电的比例',
+      satisfaction: '回访满意度平均分（1–5）',
+      repeatRate: '90天内曾投诉的客户再次投诉的比例',
+      warnedShare: '停电投诉中事先已预警或已通知的比例',
+      openOrders: '当前所有尚未归档的工单',
+    },
+  },
   console: {
-    title: '投诉预警处置台',
+    title: '值班处置台',
     toWall: '返回大屏',
     signInTitle: '值班人员登录',
     username: '用户名',
@@ -405,7 +620,7 @@ const zh: Dict = {
     signingIn: '正在登录…',
     signOut: '退出登录',
     sessionExpired: '登录已过期，请重新登录',
-    roles: { wall: '大屏', officer: '值班员', 'shift-lead': '值班长', manager: '主任', admin: '管理员' },
+    roles: { wall: '大屏', team: '班组长', officer: '值班员', 'shift-lead': '值班长', manager: '主任', admin: '管理员' },
     filters: { status: '状态', severity: '级别', active: '未关闭', all: '全部', allSeverities: '全部级别' },
     queueTitle: '预警队列',
     count: (shown, total) => `显示 ${shown} / ${total} 条`,
@@ -452,6 +667,73 @@ const zh: Dict = {
       notFound: (m) => `未找到：${m}`,
       conflict: (m) => `操作未完成（状态已变化）：${m}`,
       other: (st, m) => `出错（HTTP ${st}）：${m}`,
+      forbidden: (m) => `权限不足：${m}`,
+      orderConflict: (m) => `操作未完成（工单当前状态不允许）：${m}`,
+      badRequest: (m) => `请求有误：${m}`,
+      ownTeam: '权限不足：班组长只能处理本班组的工单',
+    },
+    tabs: { alerts: '投诉预警', orders: '工单' },
+    wo: {
+      title: '工单',
+      filters: { status: '状态', open: '未归档', all: '全部', category: '类别', team: '班组', channel: '渠道', list: '专项', any: '全部', noList: '无' },
+      head: { id: '工单号', category: '类别', status: '状态', channel: '渠道', customers: '客户', created: '创建', deadline: '时限', supervision: '督办', flags: '标记' },
+      count: (shown, total) => `显示 ${shown} / ${total} 件`,
+      empty: '没有符合条件的工单',
+      loading: '正在加载工单…',
+      select: '选择左侧工单查看详情',
+      loadingDetail: '正在加载工单详情…',
+      facts: {
+        customer: '客户',
+        contacts: '来电',
+        team: '班组',
+        grid: '网格',
+        transformer: '台区',
+        zone: '区域',
+        outage: '停电事件',
+        created: '创建',
+        updated: '更新',
+        deadline: '时限',
+      },
+      limit: (step, span, at) => `${span}内${step}（${at} 前）`,
+      triage: '研判',
+      timeline: '处理过程',
+      contacts: '来电记录',
+      contactHead: { at: '时间', customer: '客户', channel: '渠道', type: '类型', text: '内容', warned: '事先预警', repeat: '重复' },
+      callbacks: '回访',
+      callback1: '是否解决',
+      callback2: '满意度',
+      notYet: '未回访',
+      history: '该客户历史工单（近一年）',
+      noHistory: '无历史工单',
+      actions: {
+        accept: '接单',
+        'on-site': '到场',
+        resolve: '处理完成',
+        'callback-1': '回访：是否解决',
+        'callback-2': '回访：满意度',
+        transfer: '转派',
+        reclassify: '重新分类',
+        note: '添加备注',
+      },
+      next: '下一步',
+      solvedYes: '已解决',
+      solvedNo: '未解决',
+      scoreTitle: '满意度评分（1–5）',
+      transferTo: '转派至班组',
+      reclassifyTo: '改为类别',
+      notePlaceholder: '备注（处理完成、回访、转派时可选；添加备注时必填）',
+      noteHint: '随处理完成、回访、转派一并记录',
+      noteRequired: '请先填写备注',
+      notNow: (st) => `工单${st}，当前不可进行此操作`,
+      sameTeam: '工单已在该班组',
+      sameCategory: '工单已是该类别',
+      needsOfficer: '需值班员及以上角色',
+      needsOwnTeam: '班组长仅限本班组工单；或需值班员及以上角色',
+      readOnly: '只读（大屏账号）',
+      done: (w) => `${w}：已完成`,
+      callback1Done: (yes) => (yes ? '已记录回访：问题已解决，待满意度回访' : '已记录回访：问题未解决，工单已重新派单'),
+      callback2Done: (n) => `已记录满意度 ${n} 分，工单已归档`,
+      system: '系统',
     },
   },
 };
@@ -471,8 +753,8 @@ const en: Dict = {
     readingsStored: 'Readings stored',
     readingsPerSec: (n) => `${n} readings/s`,
     activeOutages: 'Active outages',
-    customersOut: 'Customers without power',
-    shareOfServed: (pct, served) => `${pct} of ${served} customers served`,
+    customersOut: 'Customers out',
+    shareOfServed: (pct, served) => `${pct} of ${served} served`,
     lastMinutes: (n) => `last ${n} min`,
   },
   outages: {
@@ -582,8 +864,95 @@ const en: Dict = {
     actual: 'Actual',
     last24h: 'per hour · 24 h',
   },
+  orders: {
+    category: { outage: 'Outage', voltage: 'Voltage quality', billing: 'Billing', attitude: 'Service attitude', other: 'Other' },
+    status: { created: 'Created', dispatched: 'Dispatched', accepted: 'Accepted', 'on-site': 'On site', resolved: 'Resolved', 'callback-1': 'Called back (solved)', closed: 'Closed' },
+    supervision: { none: 'None', 'team-leader': 'Team leader', department: 'Department', company: 'Company' },
+    supervisionShort: { none: 'None', 'team-leader': 'Team lead', department: 'Dept.', company: 'Company' },
+    channel: { hotline: '95598 hotline', app: 'State Grid app', wechat: 'WeChat grid group', hall: 'Service hall' },
+    channelShort: { hotline: 'Hotline', app: 'App', wechat: 'WeChat', hall: 'Hall' },
+    contactType: { report: 'report', enquiry: 'enquiry', complaint: 'complaint' },
+    stepKind: {
+      created: 'created',
+      dispatched: 'dispatched',
+      accepted: 'accepted',
+      'on-site': 'on site',
+      resolved: 'resolved',
+      'callback-1': 'callback (solved?)',
+      'callback-2': 'callback (satisfaction)',
+      closed: 'closed',
+      reopened: 'reopened',
+      contact: 'contact',
+      escalated: 'escalated',
+      overdue: 'overdue',
+      transferred: 'transferred',
+      reclassified: 'reclassified',
+      note: 'note',
+    },
+    triage: {
+      outage: 'linked to an outage',
+      planned: 'planned outage',
+      restored: 'outage just restored',
+      'customer-side': 'customer side',
+      unverified: 'not verified: crew to check',
+      'voltage-confirmed': 'abnormal voltage confirmed',
+      'voltage-normal': 'voltage normal',
+      'voltage-no-data': 'no voltage data',
+      none: 'nothing to check',
+    },
+    list: { repeat: 'Repeat contacts', abnormal: 'Abnormal', 'low-satisfaction': 'Low satisfaction' },
+    zone: { urban: 'urban', rural: 'rural', remote: 'remote' },
+    dueStep: { 'on-site': 'on site', resolved: 'resolved' },
+    minutes: (m) => {
+      const d = Math.floor(m / 1440);
+      const h = Math.floor((m % 1440) / 60);
+      const mm = m % 60;
+      if (d > 0) return `${d} d${h ? ` ${h} h` : ''}`;
+      if (h > 0) return `${h} h${mm ? ` ${mm} min` : ''}`;
+      return `${mm} min`;
+    },
+    overdueBy: (s) => `overdue ${s}`,
+    timeLeft: (s) => `${s} left`,
+    met: 'on time',
+    metLate: 'met late',
+    repeat: 'repeat',
+    repeatWithin: (d) => `repeat within ${d} d`,
+    reopened: (n) => (n > 1 ? `reopened ×${n}` : 'reopened'),
+    transferred: (n) => (n > 1 ? `transferred ×${n}` : 'transferred'),
+    reclassified: 'reclassified',
+    complaint: 'complaint',
+    overdue: 'overdue',
+    warned: 'warned',
+    crew: 'crew needed',
+    noCrew: 'no crew',
+    solved: (yes) => (yes ? 'solved' : 'not solved'),
+    score: (n) => `${n} / 5`,
+  },
+  service: {
+    title: 'Work orders',
+    open: (n) => `${n} open`,
+    complaintsPer10k: 'Compl. / 10k',
+    overdueRate: 'Overdue',
+    firstContactResolution: 'First-contact fix',
+    satisfaction: 'Satisfaction',
+    repeatRate: 'Repeat compl.',
+    warnedShare: 'Warned first',
+    channelMix: 'Contacts today by channel',
+    attention: 'Overdue / escalated',
+    noAttention: 'No overdue or escalated orders',
+    more: (n) => `${n} more`,
+    hints: {
+      complaintsPer10k: 'Complaints today per 10,000 customers served',
+      overdueRate: "Share of today's orders that missed their time limit",
+      firstContactResolution: 'Closed orders never reopened in which no customer had to contact twice',
+      satisfaction: 'Mean satisfaction score of the callbacks (1–5)',
+      repeatRate: 'Complaints from customers who complained within the previous 90 days',
+      warnedShare: 'Outage complaints preceded by an alert or a notice',
+      openOrders: 'Orders not closed yet, whichever day they came in',
+    },
+  },
   console: {
-    title: 'Complaint alert console',
+    title: 'Duty console',
     toWall: 'Wall',
     signInTitle: 'Duty staff sign-in',
     username: 'Username',
@@ -592,7 +961,7 @@ const en: Dict = {
     signingIn: 'Signing in…',
     signOut: 'Sign out',
     sessionExpired: 'Your session has expired; please sign in again',
-    roles: { wall: 'wall', officer: 'duty officer', 'shift-lead': 'shift lead', manager: 'manager', admin: 'administrator' },
+    roles: { wall: 'wall', team: 'grid team leader', officer: 'duty officer', 'shift-lead': 'shift lead', manager: 'manager', admin: 'administrator' },
     filters: { status: 'Status', severity: 'Severity', active: 'Active', all: 'All', allSeverities: 'All severities' },
     queueTitle: 'Alert queue',
     count: (shown, total) => `${shown} of ${total}`,
@@ -639,6 +1008,73 @@ const en: Dict = {
       notFound: (m) => `Not found: ${m}`,
       conflict: (m) => `Not done (the alert changed): ${m}`,
       other: (st, m) => `Error (HTTP ${st}): ${m}`,
+      forbidden: (m) => `Not allowed: ${m}`,
+      orderConflict: (m) => `Not done (not allowed in the order's current state): ${m}`,
+      badRequest: (m) => `Bad request: ${m}`,
+      ownTeam: "Not allowed: a team leader may act only on the own team's orders",
+    },
+    tabs: { alerts: 'Complaint alerts', orders: 'Work orders' },
+    wo: {
+      title: 'Work orders',
+      filters: { status: 'Status', open: 'Open', all: 'All', category: 'Category', team: 'Team', channel: 'Channel', list: 'Special list', any: 'All', noList: 'None' },
+      head: { id: 'Order', category: 'Category', status: 'Status', channel: 'Channel', customers: 'Cust.', created: 'Created', deadline: 'Time limit', supervision: 'Supervision', flags: 'Flags' },
+      count: (shown, total) => `${shown} of ${total}`,
+      empty: 'No orders match',
+      loading: 'Loading orders…',
+      select: 'Select an order to see its details',
+      loadingDetail: 'Loading the order…',
+      facts: {
+        customer: 'Customer',
+        contacts: 'Contacts',
+        team: 'Team',
+        grid: 'Grid',
+        transformer: 'Station area',
+        zone: 'Zone',
+        outage: 'Outage',
+        created: 'Created',
+        updated: 'Updated',
+        deadline: 'Time limit',
+      },
+      limit: (step, span, at) => `${step} within ${span} (by ${at})`,
+      triage: 'Triage',
+      timeline: 'Timeline',
+      contacts: 'Contacts',
+      contactHead: { at: 'Time', customer: 'Customer', channel: 'Channel', type: 'Type', text: 'Text', warned: 'Warned', repeat: 'Repeat' },
+      callbacks: 'Callbacks',
+      callback1: 'Solved?',
+      callback2: 'Satisfaction',
+      notYet: 'not yet',
+      history: "The customer's earlier orders (last year)",
+      noHistory: 'No earlier orders',
+      actions: {
+        accept: 'Accept',
+        'on-site': 'On site',
+        resolve: 'Resolve',
+        'callback-1': 'Callback: solved?',
+        'callback-2': 'Callback: satisfaction',
+        transfer: 'Transfer',
+        reclassify: 'Reclassify',
+        note: 'Add note',
+      },
+      next: 'next',
+      solvedYes: 'Solved',
+      solvedNo: 'Not solved',
+      scoreTitle: 'Satisfaction score (1–5)',
+      transferTo: 'Transfer to team',
+      reclassifyTo: 'Change category to',
+      notePlaceholder: 'Note (optional with resolve, callbacks and transfer; required to add a note)',
+      noteHint: 'Recorded with Resolve, the callbacks and Transfer',
+      noteRequired: 'Type a note first',
+      notNow: (st) => `Not possible while the order is ${st.toLowerCase()}`,
+      sameTeam: 'The order is with that team already',
+      sameCategory: 'The order has that category already',
+      needsOfficer: 'Needs the duty-officer role or higher',
+      needsOwnTeam: "A team leader may act only on the own team's orders; otherwise needs the duty-officer role or higher",
+      readOnly: 'Read-only (wall account)',
+      done: (w) => `${w}: done`,
+      callback1Done: (yes) => (yes ? 'Callback recorded: solved; the satisfaction callback is next' : 'Callback recorded: not solved; the order is dispatched again'),
+      callback2Done: (n) => `Satisfaction ${n}/5 recorded; the order is closed`,
+      system: 'system',
     },
   },
 };
@@ -709,4 +1145,55 @@ export function systemNote(note: string, lang: Lang): string {
   if (/^(?:crew-priority: )?crew priority raised$/.test(note)) return '已提升抢修优先级';
   const fixed: Record<string, string> = { 'outage restored': '停电已恢复', 'momentary interruption': '瞬时停电', 'merged into a larger outage': '并入更大范围停电' };
   return fixed[note] ?? note;
+}
+
+/**
+ * A note of a work order's step (server/src/orders/desk.ts words them in English) in the
+ * console's language: team names are picked from their bilingual form, categories, channels,
+ * steps and levels translated; a user's own text after "problem solved: " etc. is kept as typed.
+ * Anything not recognised passes through.
+ */
+export function orderNote(note: string, lang: Lang): string {
+  const w = DICTS[lang].orders;
+  const team = (name: string) => pickName(name, lang);
+  const due = (s: string) => w.dueStep[s as 'on-site' | 'resolved'] ?? s;
+  const userText = (rest: string | undefined) => (rest ? (lang === 'en' ? `: ${rest}` : `：${rest}`) : '');
+  if (lang === 'en') {
+    const m = /^to (.+?) \((grid \S+, \w+)\); (.+)$/.exec(note);
+    return m ? `to ${team(m[1]!)} (${m[2]}); ${m[3]}` : note;
+  }
+  let m = /^to (.+?) \(grid (\S+), (\w+)\); ([\w-]+) within (\d+) min$/.exec(note);
+  if (m) return `派至${team(m[1]!)}（网格 ${m[2]}，${w.zone[m[3] as Zone] ?? m[3]}）；${m[5]} 分钟内${due(m[4]!)}`;
+  m = /^to (.+?) again; ([\w-]+) within (\d+) min$/.exec(note);
+  if (m) return `再次派至${team(m[1]!)}；${m[3]} 分钟内${due(m[2]!)}`;
+  m = /^no team owns grid (\S+)$/.exec(note);
+  if (m) return `网格 ${m[1]} 无归属班组`;
+  m = /^(\w+) \((.*)\); triage: ([\w-]+)$/.exec(note);
+  if (m) return `${w.category[m[1] as OrderCategory] ?? m[1]}（${m[2]}）；研判：${w.triage[m[3] as TriageResult] ?? m[3]}`;
+  m = /^(\w+) (\w+) from (\S+)(?: \(repeat within (\d+) d\))?$/.exec(note);
+  if (m && m[1]! in w.channel) return `${w.channel[m[1] as Channel]}${w.contactType[m[2] as ContactType] ?? m[2]}，客户 ${m[3]}${m[4] ? `（${w.repeatWithin(Number(m[4]))}）` : ''}`;
+  m = /^([\w-]+): ([\w-]+) not reached at (\d+)% of (\d+) min$/.exec(note);
+  if (m) return `${w.supervision[m[1] as SupervisionLevel] ?? m[1]}：时限 ${m[4]} 分钟已过 ${m[3]}%，仍未${due(m[2]!)}`;
+  m = /^([\w-]+) not reached within (\d+) min$/.exec(note);
+  if (m) return `${m[2]} 分钟内未${due(m[1]!)}`;
+  m = /^(\d+) min after the time limit$/.exec(note);
+  if (m) return `超过时限 ${m[1]} 分钟`;
+  m = /^problem (not )?solved(?:: (.*))?$/s.exec(note);
+  if (m) return `${w.solved(!m[1])}${userText(m[2])}`;
+  m = /^satisfaction (\d)\/5(?:: (.*))?$/s.exec(note);
+  if (m) return `满意度 ${m[1]}/5${userText(m[2])}`;
+  if (note === 'reopened after a failed callback') return '回访未解决，重新派单';
+  m = /^from (\S+) to (\S+)(?:: (.*))?$/s.exec(note);
+  if (m) return `由 ${m[1]} 转派至 ${m[2]}${userText(m[3])}`;
+  m = /^(\w+) → (\w+); limit (\d+) min$/.exec(note);
+  if (m) return `${w.category[m[1] as OrderCategory] ?? m[1]} → ${w.category[m[2] as OrderCategory] ?? m[2]}；时限 ${m[3]} 分钟`;
+  m = /^power restored at (\d\d:\d\d) UTC \(outage (\S+)\)$/.exec(note);
+  if (m) return `${m[1]}（UTC）已复电（停电事件 ${m[2]}）`;
+  m = /^merged into (\S+): (.*)$/.exec(note);
+  if (m) return `已并入 ${m[1]}：${m[2]}`;
+  m = /^took in (\S+) \((\d+) contacts\): (.*)$/.exec(note);
+  if (m) return `并入 ${m[1]}（${m[2]} 次来电）：${m[3]}`;
+  m = /^linked to outage (\S+): (.*)$/.exec(note);
+  if (m) return `关联停电事件 ${m[1]}：${m[2]}`;
+  return note;
 }

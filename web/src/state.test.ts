@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alert, kpis, outage, snapshot } from './testing.ts';
+import { alert, kpis, order, outage, service, snapshot } from './testing.ts';
 import type { KpiPoint } from '@gridwatch/shared';
 import {
   ALERTS_MAX,
@@ -12,7 +12,9 @@ import {
   applyAlertDelta,
   applyKpis,
   applyOutageDelta,
+  applyOrderChanged,
   applyRiskUpdate,
+  applyServiceUpdate,
   applySnapshot,
   checkSeq,
   complaintsToday,
@@ -370,5 +372,64 @@ describe('complaint early warning state', () => {
     ];
     expect(complaintsToday(hours, now)).toEqual({ actual: 3, predicted: 2.1 });
     expect(complaintsToday([], now)).toEqual({ actual: 0, predicted: 0 });
+  });
+});
+
+describe('work orders on the wall', () => {
+  it('takes the service summary from the snapshot', () => {
+    const s = applySnapshot(initialState, snapshot(), 0);
+    expect(s.service!.today.complaintsPer10k).toBe(10);
+    expect(s.service!.attention.map((o) => o.id)).toEqual(['o1']);
+  });
+
+  it('tolerates a snapshot from a server without work orders', () => {
+    const old = snapshot();
+    const legacy = { ...old, service: undefined } as unknown as typeof old;
+    const s = applySnapshot(initialState, legacy, 0);
+    expect(s.service).toBeNull();
+    // Order deltas change nothing until a summary arrives.
+    expect(applyOrderChanged(s, { orders: [order('x', { overdue: true })] })).toBe(s);
+    const s1 = applyServiceUpdate(s, { service: service({ attention: [] }) });
+    expect(s1.service!.attention).toEqual([]);
+  });
+
+  it('service:update replaces the summary', () => {
+    const s0 = applySnapshot(initialState, snapshot(), 0);
+    const next = service({ at: 2_100_000, open: { accepted: 3 }, attention: [] });
+    const s1 = applyServiceUpdate(s0, { service: next });
+    expect(s1.service).toBe(next);
+    expect(s0.service!.attention).toHaveLength(1);
+  });
+
+  it('order:changed keeps the attention list current: escalated or overdue open orders in, others out, most urgent first', () => {
+    const s0 = applySnapshot(initialState, snapshot({ service: service({ attention: [order('o1', { overdue: true, supervision: 'team-leader', deadline: 1_950_000 })] }) }), 0);
+    const s1 = applyOrderChanged(s0, {
+      orders: [
+        order('o2', { supervision: 'company', deadline: 1_990_000, updatedAt: 1_990_000 }),
+        order('o3', { supervision: 'team-leader', deadline: 1_900_000, updatedAt: 1_990_000 }),
+        // Neither overdue nor escalated: not for the attention list.
+        order('o4', { updatedAt: 1_990_000 }),
+      ],
+    });
+    expect(s1.service!.attention.map((o) => o.id)).toEqual(['o2', 'o3', 'o1']);
+    // Resolved in time and then closed: leaves; the summary's figures are untouched.
+    const s2 = applyOrderChanged(s1, { orders: [order('o2', { status: 'closed', supervision: 'company', updatedAt: 1_995_000 })] });
+    expect(s2.service!.attention.map((o) => o.id)).toEqual(['o3', 'o1']);
+    expect(s2.service!.today).toBe(s0.service!.today);
+    expect(s0.service!.attention.map((o) => o.id)).toEqual(['o1']);
+  });
+
+  it('order:changed ignores older copies and orders that change nothing on the wall', () => {
+    const s0 = applySnapshot(initialState, snapshot({ service: service({ attention: [order('o1', { overdue: true, updatedAt: 1_990_000 })] }) }), 0);
+    expect(applyOrderChanged(s0, { orders: [order('o1', { status: 'closed', updatedAt: 1_950_000 })] })).toBe(s0);
+    expect(applyOrderChanged(s0, { orders: [order('quiet', { updatedAt: 1_999_000 })] })).toBe(s0);
+  });
+
+  it('holds at most ATTENTION_MAX orders in the attention list', () => {
+    const s0 = applySnapshot(initialState, snapshot(), 0);
+    const many = Array.from({ length: 30 }, (_, i) => order(`m${String(i).padStart(2, '0')}`, { supervision: 'department', deadline: 2_000_000 + i }));
+    const s1 = applyOrderChanged(s0, { orders: many });
+    expect(s1.service!.attention).toHaveLength(20);
+    expect(s1.service!.attention[0]!.id).toBe('m00');
   });
 });

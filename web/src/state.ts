@@ -3,7 +3,8 @@
 // everything here is unit-tested (state.test.ts). The wall runs for weeks, so nothing in the
 // state may grow without bound.
 import { isOutageActive } from '@gridwatch/shared';
-import type { AlertDto, AlertSeverity, AlertStatus, ComplaintHour, EscalationLevel, Kpis, KpiPoint, NetworkSummary, OutageDto, RiskBrief, Snapshot } from '@gridwatch/shared';
+import type { AlertDto, AlertSeverity, AlertStatus, ComplaintHour, EscalationLevel, Kpis, KpiPoint, NetworkSummary, OrderBrief, OutageDto, RiskBrief, ServiceSummary, Snapshot } from '@gridwatch/shared';
+import { ATTENTION_MAX, compareUrgency, needsAttention } from './orders.ts';
 
 /** Most KPI points kept (at one point a second: the last 12 minutes). */
 export const KPI_HISTORY_MAX = 720;
@@ -40,6 +41,8 @@ export interface WallState {
   complaintHours: readonly ComplaintHour[];
   /** Alert threshold and model version; null before the first snapshot. */
   risk: RiskInfo | null;
+  /** Work orders: today's service KPIs and the attention list; null from a server without them. */
+  service: ServiceSummary | null;
 }
 
 export const initialState: WallState = {
@@ -53,6 +56,7 @@ export const initialState: WallState = {
   risks: new Map(),
   complaintHours: [],
   risk: null,
+  service: null,
 };
 
 
@@ -134,6 +138,8 @@ export function applySnapshot(_state: WallState, snapshot: Snapshot, clientNow: 
     risks: risksById(snapshot.risks ?? []),
     complaintHours: keepLast(snapshot.complaintHours ?? [], COMPLAINT_HOURS_MAX),
     risk: snapshot.risk ?? null,
+    // Tolerates a server from before the work orders.
+    service: snapshot.service ?? null,
   };
   return pruneAlerts(pruneOutages(state, clientNow), clientNow);
 }
@@ -228,6 +234,37 @@ export function applyAlertDelta(state: WallState, delta: { alerts: readonly Aler
 /** `risk:update`: every open outage's risk, the hourly complaints and the threshold, replaced. */
 export function applyRiskUpdate(state: WallState, delta: { risks: readonly RiskBrief[]; complaintHours: readonly ComplaintHour[]; risk: RiskInfo }): WallState {
   return { ...state, risks: risksById(delta.risks), complaintHours: keepLast(delta.complaintHours, COMPLAINT_HOURS_MAX), risk: delta.risk };
+}
+
+// ---- work orders ------------------------------------------------------------------------------
+
+/** `service:update`: today's KPIs, the open counts and the attention list, replaced. */
+export function applyServiceUpdate(state: WallState, delta: { service: ServiceSummary }): WallState {
+  return { ...state, service: delta.service };
+}
+
+/**
+ * `order:changed` on the wall: keeps the attention list current until the next `service:update`
+ * (which replaces it): a changed order that is open and overdue or escalated is upserted, one
+ * that no longer is leaves; most urgent first, at most ATTENTION_MAX. A copy older than the one
+ * held is ignored. Same state when nothing changed (and before any service summary).
+ */
+export function applyOrderChanged(state: WallState, delta: { orders: readonly OrderBrief[] }): WallState {
+  const service = state.service;
+  if (!service) return state;
+  const byId = new Map(service.attention.map((o) => [o.id, o]));
+  let changed = false;
+  for (const o of delta.orders) {
+    const held = byId.get(o.id);
+    if (held && held.updatedAt > o.updatedAt) continue;
+    if (needsAttention(o)) byId.set(o.id, o);
+    else if (!held) continue;
+    else byId.delete(o.id);
+    changed = true;
+  }
+  if (!changed) return state;
+  const attention = [...byId.values()].sort(compareUrgency).slice(0, ATTENTION_MAX);
+  return { ...state, service: { ...service, attention } };
 }
 
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { warning: 0, high: 1, critical: 2 };

@@ -3,8 +3,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { REALTIME_PATH } from '@gridwatch/shared';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '@gridwatch/shared';
-import type { AlertDto } from '@gridwatch/shared';
-import { applyAlertDelta, applyKpis, applyOutageDelta, applyRiskUpdate, applySnapshot, initialState, pruneState, type WallState } from './state.ts';
+import type { AlertDto, OrderBrief } from '@gridwatch/shared';
+import { applyAlertDelta, applyKpis, applyOrderChanged, applyOutageDelta, applyRiskUpdate, applyServiceUpdate, applySnapshot, initialState, pruneState, type WallState } from './state.ts';
 
 export type ConnStatus = 'connecting' | 'connected' | 'reconnecting';
 
@@ -16,10 +16,12 @@ export interface WallView {
 }
 
 type Listener = () => void;
+type OrdersListener = (orders: readonly OrderBrief[]) => void;
 
 export class WallStore {
   private view: WallView = { data: initialState, conn: 'connecting', lastMessageAt: null };
   private readonly listeners = new Set<Listener>();
+  private readonly orderListeners = new Set<OrdersListener>();
 
   getView = (): WallView => this.view;
 
@@ -38,6 +40,21 @@ export class WallStore {
 
   setData(data: WallState, message = true): void {
     this.update(message ? { data, lastMessageAt: Date.now() } : { data });
+  }
+
+  /**
+   * Work orders that changed (`order:changed`), for the console's order list: the wall keeps only
+   * the attention list, so the orders themselves are handed on rather than held.
+   */
+  onOrders = (listener: OrdersListener): (() => void) => {
+    this.orderListeners.add(listener);
+    return () => this.orderListeners.delete(listener);
+  };
+
+  /** `message`: false for an order an HTTP answer returned (not a sign of a live connection). */
+  ordersChanged(orders: readonly OrderBrief[], message = true): void {
+    this.setData(applyOrderChanged(this.view.data, { orders }), message);
+    for (const l of this.orderListeners) l(orders);
   }
 
   /** Alerts from an HTTP answer (the console's actions): upserted like a socket delta. */
@@ -101,6 +118,8 @@ export function connectWall(store: WallStore): () => void {
   socket.on('kpi:update', ({ kpis }) => store.setData(applyKpis(store.getView().data, kpis)));
   socket.on('alert:changed', (delta) => store.setData(applyAlertDelta(store.getView().data, delta, Date.now())));
   socket.on('risk:update', (delta) => store.setData(applyRiskUpdate(store.getView().data, delta)));
+  socket.on('order:changed', ({ orders }) => store.ordersChanged(orders));
+  socket.on('service:update', (delta) => store.setData(applyServiceUpdate(store.getView().data, delta)));
 
   const pruneTimer = setInterval(() => store.setData(pruneState(store.getView().data, Date.now()), false), PRUNE_EVERY_MS);
 

@@ -4,6 +4,7 @@
 // records every step, supervises at three levels, flags repeats, and closes after two callbacks.
 // The caller gathers live facts (readings) and persists what `drainChanges` returns.
 import {
+  ORDER_ACTION_RIGHTS,
   ORDER_STATUSES,
   REPEAT_WINDOWS_D,
   SUPERVISION_LEVELS,
@@ -105,17 +106,6 @@ export interface DeskOptions {
 const statusIndex = (s: OrderStatus) => ORDER_STATUSES.indexOf(s);
 const RANK: Record<Role, number> = { wall: 0, team: 1, officer: 2, 'shift-lead': 3, manager: 4, admin: 5 };
 
-/** Who may do what: the owning team's leader works the order; the centre calls back and re-routes. */
-const ACTION_RIGHTS: Record<OrderAction['action'], 'team' | 'officer'> = {
-  accept: 'team',
-  'on-site': 'team',
-  resolve: 'team',
-  note: 'team',
-  'callback-1': 'officer',
-  'callback-2': 'officer',
-  transfer: 'officer',
-  reclassify: 'officer',
-};
 
 export class WorkOrderDesk {
   readonly policy: DeskPolicy;
@@ -406,7 +396,7 @@ export class WorkOrderDesk {
   act(id: string, action: OrderAction, user: ConsoleUser): OrderDto {
     const order = this.orders.get(id);
     if (!order) throw new OrderError(404, `no work order ${id} in the open or recent orders`);
-    const needs = ACTION_RIGHTS[action.action];
+    const needs = ORDER_ACTION_RIGHTS[action.action];
     const rank = RANK[user.role];
     if (rank < RANK[needs]) throw new OrderError(403, `${action.action} needs the role ${needs === 'team' ? 'team or officer' : 'officer'}`);
     if (user.role === 'team' && user.team !== order.team) throw new OrderError(403, `order ${id} belongs to team ${order.team ?? '(none)'}, not to ${user.team ?? '(none)'}`);

@@ -78,38 +78,40 @@ export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, complaint
 
   return (
     <div className="kpi-column">
-      <Tile
-        name="messages-per-sec"
-        label={t.kpi.messagesPerSec}
-        value={kpis ? rate(kpis.messagesPerSec) : none}
-        unit={t.kpi.messagesUnit}
-        sub={windowLabel}
-        spark={msgSeries}
-        sparkLabel={windowLabel}
-      />
-      <Tile
-        name="readings-stored"
-        label={t.kpi.readingsStored}
-        value={kpis ? nf.format(kpis.readingsStored) : none}
-        sub={kpis ? t.kpi.readingsPerSec(rate(kpis.readingsPerSec)) : undefined}
-        spark={readSeries}
-      />
-      <Tile
-        name="active-outages"
-        label={t.kpi.activeOutages}
-        value={kpis ? nf.format(kpis.activeOutages) : none}
-        alarm={alarm && !!kpis && kpis.activeOutages > 0}
-        sub={windowLabel}
-        spark={outSeries}
-      />
-      <Tile
-        name="customers-out"
-        label={t.kpi.customersOut}
-        value={kpis ? nf.format(kpis.customersOut) : none}
-        alarm={alarm && !!kpis && kpis.customersOut > 0}
-        sub={kpis ? t.kpi.shareOfServed(formatShare(kpis.customersOut, kpis.customersServed), nf.format(kpis.customersServed)) : undefined}
-        spark={custSeries}
-      />
+      <div className="kpi-grid">
+        <Tile
+          name="messages-per-sec"
+          label={t.kpi.messagesPerSec}
+          value={kpis ? rate(kpis.messagesPerSec) : none}
+          unit={t.kpi.messagesUnit}
+          sub={windowLabel}
+          spark={msgSeries}
+          sparkLabel={windowLabel}
+        />
+        <Tile
+          name="readings-stored"
+          label={t.kpi.readingsStored}
+          value={kpis ? nf.format(kpis.readingsStored) : none}
+          sub={kpis ? t.kpi.readingsPerSec(rate(kpis.readingsPerSec)) : undefined}
+          spark={readSeries}
+        />
+        <Tile
+          name="active-outages"
+          label={t.kpi.activeOutages}
+          value={kpis ? nf.format(kpis.activeOutages) : none}
+          alarm={alarm && !!kpis && kpis.activeOutages > 0}
+          sub={windowLabel}
+          spark={outSeries}
+        />
+        <Tile
+          name="customers-out"
+          label={t.kpi.customersOut}
+          value={kpis ? nf.format(kpis.customersOut) : none}
+          alarm={alarm && !!kpis && kpis.customersOut > 0}
+          sub={kpis ? t.kpi.shareOfServed(formatShare(kpis.customersOut, kpis.customersServed), nf.format(kpis.customersServed)) : undefined}
+          spark={custSeries}
+        />
+      </div>
       <Tile
         name="complaints-today"
         label={t.complaints.kpiTitle}

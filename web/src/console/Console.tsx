@@ -1,7 +1,8 @@
-// The duty officer's console at /console: sign in, the queue of complaint alerts (live over the
-// same socket as the wall), and the actions on each: acknowledge, notify the customers out,
-// call list, crew priority (shift lead and up), resolve. Errors from the API are shown on the
-// alert they concern, in the console's language.
+// The duty officer's console at /console: sign in, then two views (tabs; `#orders` opens the
+// second): the queue of complaint alerts (live over the same socket as the wall) with the actions
+// on each: acknowledge, notify the customers out, call list, crew priority (shift lead and up),
+// resolve; and the work orders (Orders.tsx). Errors from the API are shown on the alert or order
+// they concern, in the console's language.
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { AlertActionKind, AlertDto, OutageDto } from '@gridwatch/shared';
 import { ALERT_SEVERITIES, ALERT_STATUSES } from '@gridwatch/shared';
@@ -9,7 +10,7 @@ import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale, pickName, reasonText, systemNote } from '../i18n.ts';
 import { useLang } from '../lang.ts';
 import { connectWall, type WallStore } from '../store.ts';
-import { formatProbability, riskClass } from '../state.ts';
+import { formatProbability, isAlertActive, riskClass, serverNow } from '../state.ts';
 import { useClock } from '../components/time.ts';
 import { STALE_AFTER_S } from '../components/Header.tsx';
 import {
@@ -18,6 +19,7 @@ import {
   atLeast,
   describeError,
   listAlerts,
+  listTeams,
   loadSession,
   me,
   resolve,
@@ -27,8 +29,14 @@ import {
   type ActionResult,
   type CallListEntry,
   type Session,
+  type Team,
 } from './api.ts';
 import { consoleQueue, mergeAlerts, needsHistory, type SeverityFilter, type StatusFilter } from './queue.ts';
+import { OrdersView } from './Orders.tsx';
+import { openCount } from '../orders.ts';
+
+type Tab = 'alerts' | 'orders';
+const tabFromHash = (): Tab => (window.location.hash === '#orders' ? 'orders' : 'alerts');
 
 const consoleTitle = (t: Dict) => `${t.console.title} · ${t.product}`;
 
@@ -79,6 +87,29 @@ export function ConsoleApp({ store }: { store: WallStore }) {
     const id = setInterval(() => setNowClient(Date.now()), 1000);
     return () => clearInterval(id);
   }, []);
+  const [tab, setTab] = useState<Tab>(tabFromHash);
+  const selectTab = useCallback((next: Tab) => {
+    setTab(next);
+    const url = new URL(window.location.href);
+    url.hash = next === 'orders' ? 'orders' : '';
+    window.history.replaceState(null, '', url);
+  }, []);
+  const [teams, setTeams] = useState<ReadonlyMap<string, Team>>(new Map());
+  useEffect(() => {
+    const ac = new AbortController();
+    listTeams(ac.signal)
+      .then((r) => setTeams(new Map(r.teams.map((x) => [x.id, x]))))
+      .catch(() => {
+        /* an older server without work orders: ids are shown instead of names */
+      });
+    return () => ac.abort();
+  }, []);
+  const activeAlerts = useMemo(() => [...view.data.alerts.values()].filter(isAlertActive).length, [view.data.alerts]);
+  // The company's figures: not shown to a team leader, whose list holds the own team only.
+  const service = session?.user.role === 'team' ? null : view.data.service;
+  const openOrders = service ? openCount(service) : null;
+  const attention = service?.attention.length ?? 0;
+
   const age = view.lastMessageAt === null ? null : Math.floor((nowClient - view.lastMessageAt) / 1000);
   const connState = view.conn !== 'connected' ? view.conn : age === null || age >= STALE_AFTER_S ? 'stale' : 'connected';
 
@@ -97,7 +128,7 @@ export function ConsoleApp({ store }: { store: WallStore }) {
           {session ? (
             <>
               <span className="console-user" data-testid="console-user" data-role={session.user.role} title={session.user.username}>
-                <span className="user-name">{pickName(session.user.displayName, lang)}</span>
+                <span className="user-name">{userName(session.user, teams, lang)}</span>
                 <span className="role-tag">{t.console.roles[session.user.role]}</span>
               </span>
               <button type="button" className="btn" onClick={signOut} data-testid="sign-out">
@@ -114,12 +145,28 @@ export function ConsoleApp({ store }: { store: WallStore }) {
         </div>
       </header>
       {session ? (
-        <Queue store={store} alerts={view.data.alerts} outages={view.data.outages} threshold={view.data.risk?.threshold ?? null} session={session} onExpired={expired} t={t} lang={lang} />
+        <main className="console-main">
+          <nav className="console-tabs" role="tablist">
+            <TabButton tab="alerts" current={tab} onSelect={selectTab} label={t.console.tabs.alerts} count={activeAlerts} />
+            <TabButton tab="orders" current={tab} onSelect={selectTab} label={t.console.tabs.orders} count={openOrders} attention={attention} />
+          </nav>
+          {tab === 'alerts' ? (
+            <Queue store={store} alerts={view.data.alerts} outages={view.data.outages} threshold={view.data.risk?.threshold ?? null} session={session} onExpired={expired} t={t} lang={lang} />
+          ) : (
+            <OrdersView store={store} session={session} conn={view.conn} teams={teams} nowServer={serverNow(view.data, nowClient)} onExpired={expired} t={t} lang={lang} />
+          )}
+        </main>
       ) : (
         <SignIn onSignedIn={signedIn} notice={notice} t={t} />
       )}
     </div>
   );
+}
+
+/** The signed-in user's name in the console's language; a team leader by the team's name. */
+function userName(user: Session['user'], teams: ReadonlyMap<string, Team>, lang: Lang): string {
+  const team = user.role === 'team' && user.team ? teams.get(user.team) : undefined;
+  return pickName(team?.name ?? user.displayName, lang);
 }
 
 function SignIn({ onSignedIn, notice, t }: { onSignedIn: (s: Session) => void; notice: string | null; t: Dict }) {
@@ -209,7 +256,7 @@ function Queue({ store, alerts, outages, threshold, session, onExpired, t, lang 
   }, []);
 
   return (
-    <main className="console-main">
+    <>
       <div className="console-toolbar">
         <h2>{t.console.queueTitle}</h2>
         <label>
@@ -263,7 +310,28 @@ function Queue({ store, alerts, outages, threshold, session, onExpired, t, lang 
           />
         ))}
       </div>
-    </main>
+    </>
+  );
+}
+
+interface TabButtonProps {
+  tab: Tab;
+  current: Tab;
+  onSelect: (tab: Tab) => void;
+  label: string;
+  /** Active alerts / open orders, when known. */
+  count: number | null;
+  /** Orders overdue or escalated (amber when any). */
+  attention?: number;
+}
+
+function TabButton({ tab, current, onSelect, label, count, attention = 0 }: TabButtonProps) {
+  return (
+    <button type="button" role="tab" aria-selected={tab === current} className={`console-tab${tab === current ? ' current' : ''}`} onClick={() => onSelect(tab)} data-testid={`tab-${tab}`}>
+      {label}
+      {count !== null ? <span className="tab-count">{count}</span> : null}
+      {attention > 0 ? <span className="tab-attention">{attention}</span> : null}
+    </button>
   );
 }
 

@@ -1,6 +1,7 @@
 // The console's side of the HTTP API: sign-in, the bearer token kept in sessionStorage, alert
-// actions, and API errors in the console's words. The pure parts are unit-tested (api.test.ts).
-import type { AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, NoticeRecord } from '@gridwatch/shared';
+// and work-order actions, and API errors in the console's words. The pure parts are unit-tested
+// (console.test.ts).
+import type { AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, NoticeRecord, OrderAction, OrderBrief, OrderDetail, OrderDto } from '@gridwatch/shared';
 import type { Dict, Role } from '../i18n.ts';
 import { ROLES } from '../i18n.ts';
 
@@ -25,7 +26,9 @@ export function parseSession(raw: string | null, now: number): Session | null {
     if (typeof s.token !== 'string' || typeof s.expiresAt !== 'number' || s.expiresAt <= now) return null;
     const u = s.user;
     if (!u || typeof u.username !== 'string' || typeof u.displayName !== 'string' || !ROLES.includes(u.role)) return null;
-    return { token: s.token, expiresAt: s.expiresAt, user: { username: u.username, displayName: u.displayName, role: u.role } };
+    const user: ConsoleUser = { username: u.username, displayName: u.displayName, role: u.role };
+    if (typeof u.team === 'string') user.team = u.team;
+    return { token: s.token, expiresAt: s.expiresAt, user };
   } catch {
     return null;
   }
@@ -101,6 +104,16 @@ export const acknowledge = (token: string, id: string, note?: string) =>
 export const resolve = (token: string, id: string, note?: string) => api<AlertDto>('POST', `/api/alerts/${encodeURIComponent(id)}/resolve`, { token, body: note ? { note } : {} });
 export const act = (token: string, id: string, kind: AlertActionKind) => api<ActionResult>('POST', `/api/alerts/${encodeURIComponent(id)}/actions`, { token, body: { kind } });
 
+export interface Team {
+  id: string;
+  name: string;
+}
+/** `query`: from orders.ts `orderQuery`. */
+export const listOrders = (token: string, query: string, signal?: AbortSignal) => api<{ orders: OrderBrief[]; total: number }>('GET', `/api/orders?${query}`, { token, signal });
+export const getOrder = (token: string, id: string, signal?: AbortSignal) => api<OrderDetail>('GET', `/api/orders/${encodeURIComponent(id)}`, { token, signal });
+export const orderAction = (token: string, id: string, action: OrderAction) => api<{ order: OrderDto }>('POST', `/api/orders/${encodeURIComponent(id)}/actions`, { token, body: action });
+export const listTeams = (signal?: AbortSignal) => api<{ teams: Team[] }>('GET', '/api/teams', { signal });
+
 /** What went wrong, in the console's language; `action` tells which button was pressed. */
 export function describeError(err: unknown, t: Dict, action?: AlertActionKind | 'acknowledge' | 'resolve' | 'login'): string {
   const e = t.console.errors;
@@ -110,9 +123,25 @@ export function describeError(err: unknown, t: Dict, action?: AlertActionKind | 
   if (err.status === 403) {
     if (action === 'crew-priority') return e.crewPriority;
     const role = /needs the ([\w-]+) role/.exec(err.message)?.[1];
-    return role && (ROLES as readonly string[]).includes(role) ? e.needsRole(t.console.roles[role as Role]) : e.other(403, err.message);
+    return role && (ROLES as readonly string[]).includes(role) ? e.needsRole(t.console.roles[role as Role]) : e.forbidden(err.message);
   }
   if (err.status === 404) return e.notFound(err.message);
   if (err.status === 409) return e.conflict(err.message);
   return e.other(err.status, err.message);
+}
+
+/**
+ * A work-order action's error in the console's words: the desk's 403s (the role, or another
+ * team's order), 409 (not allowed in the order's state, with the server's reason) and 400.
+ */
+export function describeOrderError(err: unknown, t: Dict): string {
+  const e = t.console.errors;
+  if (err instanceof ApiError) {
+    if (err.status === 403 && /belongs to team/.test(err.message)) return e.ownTeam;
+    const needs = err.status === 403 ? /needs the role (team or officer|officer)\b/.exec(err.message)?.[1] : undefined;
+    if (needs) return e.needsRole(t.console.roles[needs === 'officer' ? 'officer' : 'team']);
+    if (err.status === 409) return e.orderConflict(err.message);
+    if (err.status === 400) return e.badRequest(err.message);
+  }
+  return describeError(err, t);
 }
