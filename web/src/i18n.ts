@@ -516,9 +516,9 @@ const zh: Dict = {
     unknownPlace: '（停电已结束）',
   },
   complaints: {
-    kpiTitle: '今日投诉',
+    kpiTitle: '今日停电投诉',
     vsPredicted: (p) => `模型预测 ${p} 起`,
-    chartTitle: '每小时投诉：预测与实际',
+    chartTitle: '每小时停电投诉：预测与实际',
     predicted: '预测',
     actual: '实际',
     last24h: '每小时 · 近24小时',
@@ -857,9 +857,9 @@ const en: Dict = {
     unknownPlace: '(outage over)',
   },
   complaints: {
-    kpiTitle: 'Complaints today',
+    kpiTitle: 'Outage complaints today',
     vsPredicted: (p) => `${p} predicted`,
-    chartTitle: 'Complaints per hour: predicted vs actual',
+    chartTitle: 'Outage complaints per hour: predicted vs actual',
     predicted: 'Predicted',
     actual: 'Actual',
     last24h: 'per hour · 24 h',
