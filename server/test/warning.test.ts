@@ -153,6 +153,10 @@ describe('complaint early warning in the server', () => {
     await client.publishAsync(topics(config.topicPrefix).contacts(), JSON.stringify({ id: 'k-0', ts: new Date().toISOString(), channel: 'hotline', customer: c.id, category: 'outage', type: 'report' }), { qos: 1 });
     await client.publishAsync(topics(config.topicPrefix).contacts(), JSON.stringify({ id: 'k-1', ts: new Date().toISOString(), channel: 'hotline', customer: c.id, category: 'outage', type: 'complaint' }), { qos: 1 });
     await eventually(async () => (await system.app.inject({ url: '/api/complaints/hourly' })).json().hours.at(-1).actual === 1, 10_000, 'complaint counted');
+    // Both calls joined the outage's work order, warned about: the alert (and a notice) came first.
+    const order = await eventually(() => system.orders.desk.list().find((o) => o.outageId === alert.outageId && o.contacts === 2), 10_000, 'the outage order');
+    expect(order.contactList.map((x) => [x.id, x.warned])).toEqual([['k-0', true], ['k-1', true]]);
+    expect(system.orders.summary().today).toMatchObject({ outageComplaints: 1, warnedShare: 1 });
     await powerOff(other, Date.now() - 60_000);
     const second = await eventually(() => system.warning.activeAlerts().find((a) => a.outageId !== alert.outageId), 15_000, 'second alert');
     await system.close();
