@@ -26,7 +26,7 @@ describe('a simulated day of work orders', () => {
     // Several customers of one outage end up on one order.
     expect(outageOrders.some((o) => o.customers > 1)).toBe(true);
     const byOutage = new Map<string, typeof live>();
-    for (const o of outageOrders) byOutage.set(o.outageId!, [...(byOutage.get(o.outageId!) ?? []), o]);
+    for (const o of live.filter((x) => x.outageId !== null)) byOutage.set(o.outageId!, [...(byOutage.get(o.outageId!) ?? []), o]);
     for (const [id, list] of byOutage) {
       // A second order for the same outage only after the first was closed.
       const sorted = list.sort((a, b) => a.createdAt - b.createdAt);

@@ -20,9 +20,9 @@ import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
 import { RealtimeHub } from './realtime/hub.ts';
-import { brief, OrderError } from './orders/desk.ts';
+import { brief, OrderError, publicBrief } from './orders/desk.ts';
 import type { OrderQuery } from './db/orders.ts';
-import type { WorkOrders } from './workOrders.ts';
+import { NotStoredError, type WorkOrders } from './workOrders.ts';
 
 export interface AppOptions {
   config: Config;
@@ -85,7 +85,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   core.onOutagesStored((outages) => hub.outagesChanged(outages));
   warning.onAlerts((alerts) => hub.alertsChanged(alerts));
   warning.onRisks((_risks, hourly) => hub.risksUpdated(briefs(), hourly, riskInfo()));
-  orders.onOrders((list) => hub.ordersChanged(list.map(brief)));
+  orders.onOrders((list) => hub.ordersChanged(list.map(publicBrief)));
   orders.onService((service) => hub.serviceUpdated(service));
   app.addHook('preClose', async () => hub.close());
 
@@ -180,6 +180,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   // ---- work orders --------------------------------------------------------------------------
   const orderError = (reply: { status: (n: number) => { send: (b: unknown) => unknown } }, err: unknown) => {
     if (err instanceof OrderError) return reply.status(err.status).send({ error: err.message });
+    if (err instanceof NotStoredError) return reply.status(503).send({ error: err.message });
     throw err;
   };
   // Integrations (hotline system, app back end) sign with a key from INTAKE_API_KEYS; people at
@@ -200,7 +201,12 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     }
     const row = core.ingest.acceptContact(`http:${source}`, req.body);
     if ('error' in row) return reply.status(400).send({ error: row.error });
-    const result = await orders.intake({ id: row.id, at: row.ts, customer: row.customer, channel: row.channel as (typeof CHANNELS)[number], category: row.category, type: row.type, text: row.text });
+    let result;
+    try {
+      result = await orders.intake({ id: row.id, at: row.ts, customer: row.customer, channel: row.channel as (typeof CHANNELS)[number], category: row.category, type: row.type, text: row.text });
+    } catch (err) {
+      return orderError(reply, err);
+    }
     return reply.status(result.duplicate ? 200 : 201).send({ contact: row.id, duplicate: result.duplicate, created: result.created, order: result.order ? brief(result.order) : null });
   });
   const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
@@ -224,8 +230,10 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   });
   app.get<{ Params: { id: string } }>('/api/orders/:id', { schema: { params: Type.Object({ id: Id }) }, preHandler: requireRole('team') }, async (req, reply) => {
     const d = await orders.detail(req.params.id);
-    if (!d || (req.user!.role === 'team' && d.order.team !== req.user!.team)) return reply.status(404).send({ error: `no work order ${req.params.id}` });
-    return d;
+    const team = req.user!.role === 'team' ? req.user!.team : undefined;
+    if (!d || (team !== undefined && d.order.team !== team)) return reply.status(404).send({ error: `no work order ${req.params.id}` });
+    // A team leader sees the customer's history with the team only.
+    return team === undefined ? d : { ...d, customerHistory: d.customerHistory.filter((h) => h.team === team) };
   });
   app.post<{ Params: { id: string }; Body: OrderAction }>(
     '/api/orders/:id/actions',

@@ -109,30 +109,39 @@ export const teamUsers = (teams: readonly { id: string; name: string }[]): User[
   });
 
 /**
- * First start: when there are no users, creates the default console users and one leader per grid
- * team with CONSOLE_PASSWORD, or with a generated password that is returned (the caller shows it
- * once to the operator). A database from before the team users gets them when `existingPassword`
- * (CONSOLE_PASSWORD or the password file) is known.
+ * First start: when there are no users, creates the centre's users (`officer`, `lead`, `manager`,
+ * `admin`) with CONSOLE_PASSWORD or one generated password, and one leader per grid team with
+ * TEAM_PASSWORD or a password of the team's own (generated): a team leader must not hold the
+ * centre's password. A database from before the team users gets them on its next start.
+ * Generated passwords are returned for the caller to hand over once (never logged).
  */
 export async function bootstrapUsers(
   pool: Pool,
   password: string | null,
   teams: readonly { id: string; name: string }[] = [],
-  existingPassword: string | null = null,
-): Promise<{ created: string[]; password: string | null }> {
+  teamPassword: string | null = null,
+): Promise<{ created: string[]; password: string | null; teamPasswords: [string, string][] }> {
   const r = await pool.query<{ n: number; teams: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE role = 'team')::int AS teams FROM users`);
   const { n = 0, teams: teamCount = 0 } = r.rows[0] ?? {};
-  if (n > 0) {
-    const pw = password ?? existingPassword;
-    if (teamCount > 0 || teams.length === 0 || !pw) return { created: [], password: null };
-    const users = teamUsers(teams);
-    await upsertUsers(pool, users, await hashPassword(pw));
-    return { created: [`${users.length} team leaders`], password: null };
+  const created: string[] = [];
+  let generated: string | null = null;
+  if (n === 0) {
+    const pw = password ?? (generated = randomBytes(9).toString('base64url'));
+    await upsertUsers(pool, DEFAULT_USERS, await hashPassword(pw));
+    created.push(...DEFAULT_USERS.map((u) => u.username));
   }
-  const pw = password ?? randomBytes(9).toString('base64url');
-  const users = [...DEFAULT_USERS, ...teamUsers(teams)];
-  await upsertUsers(pool, users, await hashPassword(pw));
-  const created = DEFAULT_USERS.map((u) => u.username);
-  if (teams.length) created.push(`${teams.length} team leaders team-<team id>`);
-  return { created, password: password ? null : pw };
+  const teamPasswords: [string, string][] = [];
+  if (teamCount === 0 && teams.length > 0) {
+    const users = teamUsers(teams);
+    if (teamPassword) await upsertUsers(pool, users, await hashPassword(teamPassword));
+    else {
+      for (const u of users) {
+        const pw = randomBytes(9).toString('base64url');
+        await upsertUsers(pool, [u], await hashPassword(pw));
+        teamPasswords.push([u.username, pw]);
+      }
+    }
+    created.push(`${users.length} team leaders team-<team id>`);
+  }
+  return { created, password: generated, teamPasswords };
 }

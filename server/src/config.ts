@@ -77,6 +77,8 @@ const Config = Type.Object({
   orderTickS: Type.Number({ minimum: 0.1, maximum: 600 }),
   /** Integration keys for POST /api/contacts (`name:key`, comma separated); console tokens work too. */
   intakeApiKeys: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 16 }) })),
+  /** Password of every grid team leader (`team-<id>`); unset, each team gets its own, generated. */
+  teamPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
   /** Planned outages must be announced this many days ahead (State Grid's commitment). */
   plannedNoticeDays: Type.Number({ minimum: 0, maximum: 365 }),
   /** Nominal supply voltage; voltage complaints are checked against +7% / −10% of it. */
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     intakeApiKeys: apiKeys(str(env, 'INTAKE_API_KEYS', '')),
     voltageNominalV: num(env, 'VOLTAGE_NOMINAL_V', 220),
     plannedNoticeDays: num(env, 'PLANNED_NOTICE_DAYS', 7),
+    teamPassword: opt(env, 'TEAM_PASSWORD'),
     utcOffsetH: opt(env, 'UTC_OFFSET_H') === null ? null : num(env, 'UTC_OFFSET_H', 0),
     sessionSecret: opt(env, 'SESSION_SECRET'),
     sessionTtlH: num(env, 'SESSION_TTL_H', 12),

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { networkSpecFor } from '@gridwatch/shared/node';
 import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
-import { consoleLogger as log, startSystem } from './system.ts';
+import { consoleLogger as log, startSystem, TEAM_PASSWORDS_FILE } from './system.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -35,13 +35,18 @@ async function main(): Promise<void> {
     });
     // The simulated grid teams and callback desk work the orders through the HTTP API.
     const password = config.consolePassword ?? (existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : null);
-    if (password) {
-      workforce = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'workforce', '--api', `http://127.0.0.1:${system.config.port}`], {
-        cwd: path.join(REPO_ROOT, 'simulator'),
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, GW_CONSOLE_PASSWORD: password },
-      });
-    } else log.warn('no console password known: the simulated workforce does not run (set CONSOLE_PASSWORD)');
+    const teamFile = path.join(config.dataDir, TEAM_PASSWORDS_FILE);
+    if (password && (config.teamPassword || existsSync(teamFile))) {
+      workforce = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(REPO_ROOT, 'simulator/src/cli.ts'), 'workforce', '--api', `http://127.0.0.1:${system.config.port}`, ...(config.teamPassword ? [] : ['--team-passwords', teamFile])],
+        {
+          cwd: path.join(REPO_ROOT, 'simulator'),
+          stdio: ['ignore', 'inherit', 'inherit'],
+          env: { ...process.env, GW_CONSOLE_PASSWORD: password, ...(config.teamPassword ? { GW_TEAM_PASSWORD: config.teamPassword } : {}) },
+        },
+      );
+    } else log.warn('the console or team passwords are not known: the simulated workforce does not run (set CONSOLE_PASSWORD and TEAM_PASSWORD)');
   }
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
   console.log(
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
       '',
       `  GridWatch is running.`,
       `  Wall:     http://${host}:${system.config.port}/`,
-      `  Console:  http://${host}:${system.config.port}/console  (users officer, lead, manager, admin and team-<team id>; password: ${config.consolePassword ? 'CONSOLE_PASSWORD' : `see ${config.dataDir}/console-password.txt`})`,
+      `  Console:  http://${host}:${system.config.port}/console  (users officer, lead, manager, admin: ${config.consolePassword ? 'CONSOLE_PASSWORD' : `password in ${config.dataDir}/console-password.txt`}; team leaders team-<team id>: ${config.teamPassword ? 'TEAM_PASSWORD' : `${config.dataDir}/${TEAM_PASSWORDS_FILE}`})`,
       `  API:      http://${host}:${system.config.port}/api/health`,
       `  MQTT:     ${system.config.mqttUrl}${system.embedded.broker ? ' (embedded)' : ''}`,
       `  Database: ${system.embedded.database ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL'}`,

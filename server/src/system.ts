@@ -1,6 +1,6 @@
 // Starts the whole server side in order — embedded database and broker when no real ones are
 // configured, migrations, the core, the HTTP app — and stops it in reverse order.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -14,6 +14,9 @@ import { bootstrapUsers } from './auth.ts';
 import { EarlyWarning } from './earlyWarning.ts';
 import { WorkOrders } from './workOrders.ts';
 import type { Channel } from '@gridwatch/shared';
+
+/** `username password` per line, one per grid team leader, in DATA_DIR (mode 600). */
+export const TEAM_PASSWORDS_FILE = 'team-passwords.txt';
 
 export interface System {
   config: Config;
@@ -90,17 +93,22 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
         .catch((err: Error) => log.warn(`work order for contact ${c.id}: ${err.message}`));
     });
     const passwordFile = path.join(config.dataDir, 'console-password.txt');
-    const known = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() || null : null;
-    const users = await bootstrapUsers(pool, config.consolePassword, core.index.network.teams, known);
+    const users = await bootstrapUsers(pool, config.consolePassword, core.index.network.teams, config.teamPassword);
+    if (users.teamPasswords.length) {
+      mkdirSync(config.dataDir, { recursive: true });
+      const file = path.join(config.dataDir, TEAM_PASSWORDS_FILE);
+      writeFileSync(file, users.teamPasswords.map(([u, pw]) => `${u} ${pw}`).join('\n') + '\n', { mode: 0o600 });
+      log.info(`team leaders' passwords (one per team) are in ${file}`);
+    }
     if (users.created.length) {
-      let where = 'CONSOLE_PASSWORD';
+      let where = config.consolePassword ? 'CONSOLE_PASSWORD' : passwordFile;
       if (users.password) {
         // A generated password goes to a file only the operator can read, never to the log.
         mkdirSync(config.dataDir, { recursive: true });
-        where = passwordFile;
-        writeFileSync(where, `${users.password}\n`, { mode: 0o600 });
+        writeFileSync(passwordFile, `${users.password}\n`, { mode: 0o600 });
       }
-      log.info(`console users created (${users.created.join(', ')}); their password is in ${where}`);
+      if (users.teamPasswords.length === 0 && config.teamPassword) where += '; team leaders: TEAM_PASSWORD';
+      log.info(`console users created (${users.created.join(', ')}); the centre's password is in ${where}`);
     }
     const app = await buildApp({ config, core, warning, orders, pool, logger: opts.httpLogger ?? true });
     cleanup.push(() => app.close());

@@ -1,14 +1,14 @@
 // Work orders at the edge: contacts from MQTT and HTTP go through the desk one at a time (so two
 // contacts about one outage never make two orders), with the live facts it needs read from the
 // database; every change is stored before it is broadcast; a timer supervises deadlines.
-import type { ConsoleUser, NetworkIndex, OrderAction, OrderDetail, OrderDto, OrderStatus, OutageDto, ServiceKpis, ServiceSummary } from '@gridwatch/shared';
+import { needsAttention, type ConsoleUser, type NetworkIndex, type OrderAction, type OrderDetail, type OrderDto, type OrderStatus, type OutageDto, type ServiceKpis, type ServiceSummary } from '@gridwatch/shared';
 import type { Config } from './config.ts';
 import type { Logger } from './core.ts';
 import { getOutage } from './db/outages.ts';
-import { getOrder, latestReadings, plannedAnnouncements, loadDesk, ordersBetween, queryOrders, saveOrders, voltageSummary, type OrderQuery } from './db/orders.ts';
+import { getOrder, latestReadings, orderOfContact, plannedAnnouncements, loadDesk, ordersBetween, queryOrders, saveOrders, voltageSummary, type OrderQuery } from './db/orders.ts';
 import type { Pool } from './db/pool.ts';
 import { classifyContact } from './orders/classify.ts';
-import { brief, parseLimits, WorkOrderDesk, type ContactIn, type IntakeResult } from './orders/desk.ts';
+import { brief, parseLimits, publicBrief, WorkOrderDesk, type ContactIn, type IntakeResult } from './orders/desk.ts';
 import { customersServed, serviceKpis, serviceKpisBy, type KpiScope } from './orders/kpis.ts';
 import type { LiveFacts } from './orders/triage.ts';
 
@@ -26,6 +26,9 @@ export interface WorkOrdersOptions {
   warned: (outageId: string, customer: string, at: number, outageStart: number) => boolean;
 }
 
+/** The change was made but the database did not take it (yet): HTTP answers 503. */
+export class NotStoredError extends Error {}
+
 export class WorkOrders {
   readonly desk: WorkOrderDesk;
   private queue: Promise<unknown> = Promise.resolve();
@@ -38,7 +41,7 @@ export class WorkOrders {
   private closed = false;
   private readonly inflight = new Map<string, Promise<IntakeResult>>();
   private pending = 0;
-  private readonly storedWaiters: (() => void)[] = [];
+  private readonly storedWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   private constructor(private readonly o: WorkOrdersOptions) {
     const c = o.config;
@@ -58,8 +61,9 @@ export class WorkOrders {
 
   static async start(o: WorkOrdersOptions): Promise<WorkOrders> {
     const w = new WorkOrders(o);
-    const loaded = await loadDesk(o.pool, o.now(), w.desk.policy.keepClosedMs);
-    w.desk.load(loaded.orders, loaded.complaints, o.outages());
+    // Contacts are accepted up to MAX_PAST_AGE_S old: remember that far back which were taken.
+    const loaded = await loadDesk(o.pool, o.now(), w.desk.policy.keepClosedMs, (o.config.maxPastAgeS + 86_400) * 1000);
+    w.desk.load(loaded.orders, loaded.complaints, o.outages(), loaded.contacts);
     w.desk.drainChanges();
     const open = loaded.orders.filter((x) => x.status !== 'closed').length;
     o.log.info(`work orders: ${open} open, ${loaded.orders.length - open} closed in the last ${Math.round(w.desk.policy.keepClosedMs / DAY)} days, ${loaded.complaints.length} complaints in 90 days`);
@@ -84,7 +88,11 @@ export class WorkOrders {
     const running = this.inflight.get(contact.id);
     if (running) return running;
     const p = this.serial(async () => {
-      if (this.desk.hasContact(contact.id)) return this.desk.intake(contact);
+      if (this.desk.hasContact(contact.id)) {
+        const known = this.desk.intake(contact);
+        // Its order may have left memory: the answer comes from the database.
+        return known.order ? known : { ...known, order: await orderOfContact(this.o.pool, contact.id) };
+      }
       return this.desk.intake(contact, await this.facts(contact));
     });
     this.inflight.set(contact.id, p);
@@ -131,10 +139,10 @@ export class WorkOrders {
     for (const x of orders) if (x.status !== 'closed') open[x.status] = (open[x.status] ?? 0) + 1;
     const level = { none: 0, 'team-leader': 1, department: 2, company: 3 } as const;
     const attention = orders
-      .filter((x) => x.status !== 'closed' && (x.overdue || x.supervision !== 'none'))
+      .filter(needsAttention)
       .sort((a, b) => level[b.supervision] - level[a.supervision] || a.deadline - b.deadline)
       .slice(0, 20)
-      .map(brief);
+      .map(publicBrief);
     return { at: now, today: serviceKpis(orders, from, from + DAY, { by: 'company', id: null }, this.served.company), open, attention };
   }
 
@@ -177,7 +185,7 @@ export class WorkOrders {
         outcome = { ok: false, error };
       }
       this.pending--;
-      const stored = new Promise<void>((r) => this.storedWaiters.push(r));
+      const stored = new Promise<void>((resolve, reject) => this.storedWaiters.push({ resolve, reject }));
       if (this.pending === 0 || this.storedWaiters.length >= 200) await this.persist();
       return { outcome, stored };
     });
@@ -191,22 +199,23 @@ export class WorkOrders {
 
   private async persist(): Promise<void> {
     const waiters = this.storedWaiters.splice(0);
+    const changed = this.desk.drainChanges();
     try {
-      const changed = this.desk.drainChanges();
-      if (changed.length === 0) return;
-      try {
-        await saveOrders(this.o.pool, changed);
-      } catch (err) {
-        this.desk.retry(changed.map((x) => x.id));
-        this.o.log.warn(`work orders: storing ${changed.length} orders failed (${(err as Error).message}); retrying`);
-        return;
-      }
-      const copies = changed.map((x) => structuredClone(x));
-      for (const l of this.orderListeners) l(copies);
-      this.serviceSoon();
-    } finally {
-      for (const w of waiters) w();
+      if (changed.length) await saveOrders(this.o.pool, changed);
+    } catch (err) {
+      // Kept in memory and written with the next change or supervision tick; the callers learn
+      // that it is not stored yet.
+      this.desk.retry(changed.map((x) => x.id));
+      const message = `work orders: storing ${changed.length} orders failed (${(err as Error).message}); kept in memory, retrying`;
+      this.o.log.warn(message);
+      for (const w of waiters) w.reject(new NotStoredError(message));
+      return;
     }
+    for (const w of waiters) w.resolve();
+    if (changed.length === 0) return;
+    const copies = changed.map((x) => structuredClone(x));
+    for (const l of this.orderListeners) l(copies);
+    this.serviceSoon();
   }
 
   /** Service KPIs go out at most every 2 s while orders change. */

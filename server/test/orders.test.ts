@@ -1,7 +1,7 @@
 // The work-order desk over one scripted day on a hand-made network, with every KPI checked against
 // figures worked out by hand (the comments give the working).
 import { describe, expect, it } from 'vitest';
-import { indexNetwork, type ConsoleUser, type NetworkFile, type OrderDto, type OutageDto } from '@gridwatch/shared';
+import { indexNetwork, needsAttention, type ConsoleUser, type NetworkFile, type OrderDto, type OutageDto } from '@gridwatch/shared';
 import { classifyContact } from '../src/orders/classify.ts';
 import { OrderError, parseLimits, WorkOrderDesk, type ContactIn } from '../src/orders/desk.ts';
 import { serviceKpis, serviceKpisBy } from '../src/orders/kpis.ts';
@@ -280,5 +280,91 @@ describe('time limits', () => {
     expect(l.voltage).toEqual({ urban: 45, rural: 90, remote: 120 });
     expect(() => parseLimits('outages=30')).toThrow(/not category=minutes/);
     expect(() => parseLimits('outage=30/60')).toThrow(/three/);
+  });
+});
+
+describe('edge cases of the desk', () => {
+  const setup = () => {
+    const index = indexNetwork(network());
+    let now = t('10:00');
+    const desk = new WorkOrderDesk({ index, now: () => now });
+    const at = (hhmm: string) => {
+      now = t(hhmm);
+      desk.tick();
+    };
+    const live = { readings: [{ at: t('09:55'), v: 221 }, { at: t('09:40'), v: 220 }] };
+    return { desk, at, live, now: () => now };
+  };
+
+  it('does not let a resolved order take over an outage found later: the outage gets its own order and crew', () => {
+    const { desk, at, live } = setup();
+    desk.intake({ id: 'c5', at: t('10:00'), customer: 'C5', channel: 'hotline', category: 'outage', type: 'report' }, live);
+    expect(desk.get('WO-c5')!.triage.result).toBe('customer-side');
+    at('10:20');
+    desk.act('WO-c5', { action: 'resolve' }, teamA);
+    at('10:30');
+    desk.outagesChanged([{ ...outage('O7', 'T2', t('10:25')), customers: 3 }]);
+    expect(desk.get('WO-c5')).toMatchObject({ status: 'resolved', outageId: null });
+    const r = desk.intake({ id: 'c6', at: t('10:32'), customer: 'C6', channel: 'app', category: 'outage', type: 'complaint' });
+    expect(r.created).toBe(true);
+    expect(r.order).toMatchObject({ outageId: 'O7', triage: { result: 'outage', crew: true }, dueStep: 'on-site' });
+  });
+
+  it('keeps the dispatch time when reclassifying, and sets crew and due step for the new category', () => {
+    const { desk, at } = setup();
+    desk.intake({ id: 'b1', at: t('10:00'), customer: 'C1', channel: 'hall', category: 'billing', type: 'enquiry' });
+    at('10:05');
+    const o = desk.act('WO-b1', { action: 'reclassify', category: 'outage' }, officer);
+    expect(o).toMatchObject({ limitMin: 45, deadline: t('10:45'), dueStep: 'on-site', reclassified: true });
+    expect(o.triage.crew).toBe(true);
+    const back = desk.act('WO-b1', { action: 'reclassify', category: 'billing' }, officer);
+    expect(back).toMatchObject({ limitMin: 1440, deadline: t('10:00') + 1440 * MIN });
+  });
+
+  it('merges a customer-side order once, even when its outage is later nested in the grid outage', () => {
+    const { desk, at } = setup();
+    const cs = (id: string, meter: string): OutageDto => ({ ...outage(id, 'T1', t('09:58')), status: 'customer-side', level: 'meter', device: meter, customers: 1 });
+    desk.outagesChanged([cs('CS1', 'M1'), cs('CS3', 'M3')]);
+    desk.intake({ id: 'x1', at: t('10:00'), customer: 'C1', channel: 'hotline', category: 'outage', type: 'report' });
+    desk.intake({ id: 'x3', at: t('10:01'), customer: 'C3', channel: 'hotline', category: 'outage', type: 'report' });
+    expect(desk.get('WO-x3')!.triage.result).toBe('customer-side');
+    at('10:02');
+    // The station area turns out dark: the first order takes the outage, the second merges in.
+    desk.outagesChanged([outage('O1', 'T1', t('09:58'))]);
+    expect(desk.get('WO-x1')).toMatchObject({ outageId: 'O1', triage: { result: 'outage', crew: true } });
+    expect(desk.get('WO-x3')!.mergedInto).toBe('WO-x1');
+    // The engine then nests the customer-side outages in O1: nothing is merged a second time.
+    at('10:04');
+    desk.outagesChanged([{ ...cs('CS1', 'M1'), parentId: 'O1', restoredAt: t('10:04') }, { ...cs('CS3', 'M3'), parentId: 'O1', restoredAt: t('10:04') }]);
+    expect(desk.get('WO-x1')!.contactList.map((c) => c.id)).toEqual(['x1', 'x3']);
+  });
+
+  it('does not resolve a reopened order again from a restoration that came before the reopen', () => {
+    const { desk, at } = setup();
+    desk.outagesChanged([outage('O1', 'T1', t('09:50'))]);
+    desk.intake({ id: 'r1', at: t('10:00'), customer: 'C1', channel: 'hotline', category: 'outage', type: 'report' });
+    at('10:30');
+    const restored = outage('O1', 'T1', t('09:50'), t('10:30'));
+    desk.outagesChanged([restored]);
+    at('10:50');
+    desk.act('WO-r1', { action: 'callback-1', solved: false }, officer);
+    at('10:51');
+    desk.outagesChanged([restored]);
+    expect(desk.get('WO-r1')).toMatchObject({ status: 'dispatched', reopened: 1, deadline: t('10:50') + 45 * MIN });
+    // The new limit is missed too: recorded again, and the order is back on the attention list.
+    at('11:40');
+    expect(desk.get('WO-r1')!.steps.filter((x) => x.kind === 'overdue')).toHaveLength(1);
+    expect(needsAttention(desk.get('WO-r1')!)).toBe(true);
+  });
+
+  it('re-dispatches a transferred order to the new team from the moment of the transfer', () => {
+    const { desk, at } = setup();
+    desk.intake({ id: 'v1', at: t('10:00'), customer: 'C10', channel: 'app', category: 'voltage', type: 'report' }, { voltage: { readings: 4, outside: 2, min: 190, max: 221, lo: 198, hi: 235.4 } });
+    at('10:05');
+    desk.act('WO-v1', { action: 'accept' }, teamB);
+    at('10:10');
+    const o = desk.act('WO-v1', { action: 'transfer', team: 'A' }, officer);
+    expect(o).toMatchObject({ status: 'dispatched', statusAt: t('10:10'), team: 'A', transfers: 1 });
+    expect(() => desk.act('WO-v1', { action: 'accept' }, teamB)).toThrow(expect.objectContaining({ status: 403 }));
   });
 });

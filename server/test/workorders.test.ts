@@ -32,6 +32,7 @@ beforeAll(async () => {
   config = await testConfig(db, broker, {
     network: 'demo',
     consolePassword: PASSWORD,
+    teamPassword: PASSWORD,
     intakeApiKeys: [{ name: 'hotline', key: KEY }],
     // Seconds instead of hours, so an ignored order escalates while the test waits.
     orderLimits: 'billing=0.1',
@@ -172,7 +173,9 @@ describe('work orders in the server', () => {
     expect(company.planned).toEqual({ outages: 1, announcedLate: 1, noticeDays: 7 });
     expect(company.complaintsPer10k).toBeCloseTo(10_000 / network.customers.length, 6);
     const byChannel = (await call('GET', `/api/kpis/service?${day}&by=channel`, null)).json().rows as ServiceKpis[];
-    expect(byChannel.map((r) => [r.scope.id, r.orders])).toEqual([['hall', 1], ['hotline', 1]]);
+    // The app and WeChat calls joined the order the hotline opened: contacts, but no orders of their own.
+    expect(byChannel.map((r) => [r.scope.id, r.orders, r.contacts])).toEqual([['app', 0, 1], ['hall', 1, 1], ['hotline', 1, 1], ['wechat', 0, 1]]);
+    expect(byChannel.find((r) => r.scope.id === 'app')?.complaints).toBe(1);
     const byTeam = (await call('GET', `/api/kpis/service?${day}&by=team`, null)).json().rows as ServiceKpis[];
     expect(byTeam.find((r) => r.scope.id === team)?.closedOrders).toBe(1);
     expect((await call('GET', `/api/kpis/service?from=10&to=5`, null)).statusCode).toBe(400);

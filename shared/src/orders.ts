@@ -180,6 +180,16 @@ export const ORDER_ACTION_RIGHTS: Record<OrderActionName, 'team' | 'officer'> = 
   reclassify: 'officer',
 };
 
+/** Whether the order has reached the step its time limit is for. */
+export const dueReached = (o: Pick<OrderBrief, 'status' | 'dueStep'>): boolean => ORDER_STATUSES.indexOf(o.status) >= ORDER_STATUSES.indexOf(o.dueStep);
+
+/**
+ * What the wall's attention list holds: open orders under supervision, or past their time limit
+ * without reaching the due step (an order met late, or reopened and on time again, is not).
+ */
+export const needsAttention = (o: Pick<OrderBrief, 'status' | 'dueStep' | 'overdue' | 'supervision'>): boolean =>
+  o.status !== 'closed' && (o.supervision !== 'none' || (o.overdue && !dueReached(o)));
+
 /** Special lists for analysis (专项分析). */
 export const ORDER_LISTS = ['repeat', 'abnormal', 'low-satisfaction'] as const;
 export type OrderList = (typeof ORDER_LISTS)[number];

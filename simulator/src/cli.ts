@@ -16,7 +16,9 @@ const HELP = `GridWatch field simulator: smart-meter and concentrator telemetry 
 Usage:
   pnpm sim [run] [options]        publish a scenario (default command)
 ${REPLAY_HELP}  pnpm sim workforce --api <url>  work GridWatch's orders as grid teams and callback staff (HTTP API;
-                                  password from $GW_CONSOLE_PASSWORD or --password-file <file>)
+                                  officer's password from $GW_CONSOLE_PASSWORD or --password-file <file>;
+                                  team leaders' from $GW_TEAM_PASSWORD or --team-passwords <file> of
+                                  "username password" lines)
   pnpm sim network --out <file>   write the demo network JSON (generateNetwork with --seed)
 ${NETWORK_HELP}
 Run options:
@@ -90,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       api: { type: 'string' },
       'password-file': { type: 'string' },
+      'team-passwords': { type: 'string' },
       'poll-s': { type: 'string' },
     },
   });
@@ -114,10 +117,14 @@ async function main(argv: string[]): Promise<number> {
     if (!v.api) throw new UsageError('workforce needs --api <GridWatch URL>');
     const password = v['password-file'] ? readFileSync(userPath(v['password-file']), 'utf8').trim() : process.env.GW_CONSOLE_PASSWORD;
     if (!password) throw new UsageError('workforce needs the console password: $GW_CONSOLE_PASSWORD or --password-file <file>');
+    const teamPasswords = v['team-passwords']
+      ? new Map(readFileSync(userPath(v['team-passwords']), 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((x): x is [string, string] => x.length === 2))
+      : process.env.GW_TEAM_PASSWORD;
+    if (!teamPasswords) throw new UsageError("workforce needs the team leaders' passwords: $GW_TEAM_PASSWORD or --team-passwords <file>");
     const stop = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
     process.stderr.write(`[workforce] working the open orders of ${v.api} as team leaders and the callback desk\n`);
-    await runWorkforce({ api: v.api, password, seed, pollMs: (num('poll-s', v['poll-s'], (x) => x > 0) ?? 15) * 1000, signal: stop.signal, log: (l) => process.stderr.write(`[workforce] ${l}\n`) });
+    await runWorkforce({ api: v.api, password, teamPasswords, seed, pollMs: (num('poll-s', v['poll-s'], (x) => x > 0) ?? 15) * 1000, signal: stop.signal, log: (l) => process.stderr.write(`[workforce] ${l}\n`) });
     return 0;
   }
   return runCommand(v, seed);

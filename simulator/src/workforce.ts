@@ -46,8 +46,9 @@ export function nextStep(o: OrderBrief, now: number, seed = 1): WorkforceStep | 
       return since >= work ? { action: { action: 'resolve', note: 'handled with the customer' }, as: 'team' } : null;
     }
     case 'on-site':
-      // Outage orders are resolved when the power is back; a crew resolves what it fixes itself.
-      if (o.triage.result === 'outage' || o.triage.result === 'planned') return null;
+      // Outage orders are resolved when the power is back; a crew resolves what it fixes itself,
+      // and a reopened outage order (the power came back before the customer said it is not solved).
+      if ((o.triage.result === 'outage' || o.triage.result === 'planned') && o.reopened === 0) return null;
       return since >= between(u('repair'), 15, 90) ? { action: { action: 'resolve', note: 'fixed on site' }, as: 'team' } : null;
     case 'resolved':
       if (since < between(u('callback-1'), 10, 40)) return null;
@@ -66,7 +67,10 @@ export function nextStep(o: OrderBrief, now: number, seed = 1): WorkforceStep | 
 export interface WorkforceOptions {
   /** GridWatch's base URL, e.g. http://127.0.0.1:3000 */
   api: string;
+  /** The centre's (officer's) password. */
   password: string;
+  /** Team leaders' passwords by username, or one for all. */
+  teamPasswords: ReadonlyMap<string, string> | string;
   seed?: number;
   pollMs?: number;
   log?: (line: string) => void;
@@ -80,7 +84,9 @@ export async function runWorkforce(o: WorkforceOptions): Promise<void> {
   const login = async (username: string): Promise<string> => {
     const cached = tokens.get(username);
     if (cached) return cached;
-    const res = await fetch(`${o.api}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: o.password }) });
+    const password = username === 'officer' ? o.password : typeof o.teamPasswords === 'string' ? o.teamPasswords : o.teamPasswords.get(username);
+    if (!password) throw new Error(`no password for ${username}`);
+    const res = await fetch(`${o.api}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
     if (!res.ok) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
     const token = ((await res.json()) as { token: string }).token;
     tokens.set(username, token);

@@ -1,6 +1,6 @@
 // Pure logic of the work orders shared by the wall and the console: where an order stands against
 // its time limit, what needs attention and in which order. No DOM: unit-tested in orders.test.ts.
-import { ORDER_STATUSES, SUPERVISION_LEVELS } from '@gridwatch/shared';
+import { dueReached, needsAttention, ORDER_STATUSES, SUPERVISION_LEVELS } from '@gridwatch/shared';
 import type { OrderBrief, OrderDto, OrderStatus, ServiceSummary, SupervisionLevel } from '@gridwatch/shared';
 
 /** Most orders in the wall's attention list (the server sends at most 20). */
@@ -17,8 +17,7 @@ export const isOrderOpen = (o: Pick<OrderBrief, 'status'>): boolean => o.status 
 /** Open orders now, all statuses together (the summary counts them by status). */
 export const openCount = (service: Pick<ServiceSummary, 'open'>): number => Object.values(service.open).reduce((n: number, x) => n + (x ?? 0), 0);
 
-/** Whether the order has reached the step its time limit is for. */
-export const dueReached = (o: Pick<OrderBrief, 'status' | 'dueStep'>): boolean => STATUS_RANK[o.status] >= STATUS_RANK[o.dueStep];
+export { dueReached, needsAttention };
 
 /**
  * Where an order stands against its time limit:
@@ -42,8 +41,6 @@ export const spanMinutes = (ms: number): number => Math.max(1, Math.floor(ms / 6
 export const isOverdue = (o: Pick<OrderBrief, 'status' | 'dueStep' | 'deadline' | 'limitMin' | 'overdue'>, nowServer: number): boolean =>
   isOrderOpen(o) && (o.overdue || deadlineState(o, nowServer).kind === 'overdue');
 
-/** What the wall's attention list holds: open orders that are overdue (flagged by the server) or escalated. */
-export const needsAttention = (o: Pick<OrderBrief, 'status' | 'overdue' | 'supervision'>): boolean => isOrderOpen(o) && (o.overdue || o.supervision !== 'none');
 
 /** Most urgent first, as the server orders the attention list: highest supervision level, then earliest deadline (then id). */
 export function compareUrgency(a: OrderBrief, b: OrderBrief): number {

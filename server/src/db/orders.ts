@@ -41,14 +41,16 @@ export async function saveOrders(pool: Pool, orders: readonly OrderDto[]): Promi
 }
 
 /** What the desk needs after a restart: open orders, those closed recently, and 90 days of complaints. */
-export async function loadDesk(pool: Pool, now: number, keepClosedMs: number): Promise<{ orders: OrderDto[]; complaints: ComplaintMark[] }> {
+export async function loadDesk(pool: Pool, now: number, keepClosedMs: number, contactsMs: number): Promise<{ orders: OrderDto[]; complaints: ComplaintMark[]; contacts: [string, number][] }> {
   const orders = await pool.query<{ doc: OrderDto }>(`SELECT doc FROM work_orders WHERE status <> 'closed' OR closed_at >= $1 ORDER BY created_at`, [iso(now - keepClosedMs)]);
   const complaints = await pool.query<{ order_id: string; customer: string; transformer: string | null; ts: number }>(
     `SELECT order_id, customer, transformer, ts FROM work_order_contacts WHERE type = 'complaint' AND ts >= $1`,
     [iso(now - 91 * 86_400_000)],
   );
+  const contacts = await pool.query<{ contact_id: string; ts: number }>('SELECT contact_id, ts FROM work_order_contacts WHERE ts >= $1', [iso(now - contactsMs)]);
   return {
     orders: orders.rows.map((r) => r.doc),
+    contacts: contacts.rows.map((r) => [r.contact_id, r.ts]),
     complaints: complaints.rows.map((r) => ({ order: r.order_id, customer: r.customer, transformer: r.transformer ?? '', at: r.ts })),
   };
 }
@@ -91,6 +93,12 @@ export async function queryOrders(pool: Pool, q: OrderQuery): Promise<{ orders: 
   args.push(q.limit ?? 200);
   const r = await pool.query<{ doc: OrderDto }>(`SELECT doc FROM work_orders WHERE ${cond} ORDER BY created_at DESC LIMIT $${args.length}`, args);
   return { orders: r.rows.map((x) => x.doc), total: total.rows[0]?.n ?? 0 };
+}
+
+/** The order a contact went into (the one it joined, if its own was merged). */
+export async function orderOfContact(pool: Pool, contactId: string): Promise<OrderDto | null> {
+  const r = await pool.query<{ doc: OrderDto }>('SELECT o.doc FROM work_order_contacts c JOIN work_orders o ON o.id = c.order_id WHERE c.contact_id = $1', [contactId]);
+  return r.rows[0]?.doc ?? null;
 }
 
 export async function getOrder(pool: Pool, id: string): Promise<OrderDto | null> {

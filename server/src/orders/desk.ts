@@ -127,8 +127,10 @@ export class WorkOrderDesk {
   }
 
   /** Restores the desk after a restart: recent and open orders, and the complaints of 90 days. */
-  load(orders: readonly OrderDto[], complaints: readonly ComplaintMark[], outages: readonly OutageDto[] = []): void {
+  load(orders: readonly OrderDto[], complaints: readonly ComplaintMark[], outages: readonly OutageDto[] = [], contacts: readonly (readonly [string, number])[] = []): void {
     for (const o of outages) this.outages.set(o.id, o);
+    // Contacts of older orders (no longer in memory) still count as taken.
+    for (const [id, at] of contacts) this.contactIds.set(id, at);
     for (const order of orders) {
       const copy = structuredClone(order);
       this.orders.set(copy.id, copy);
@@ -314,7 +316,8 @@ export class WorkOrderDesk {
       if (o.restoredAt === null) continue;
       const id = this.byOutage.get(o.id);
       const order = id ? this.orders.get(id) : undefined;
-      if (order && statusIndex(order.status) < statusIndex('resolved')) {
+      // Not an order reopened after this restoration (the customer says the problem remains).
+      if (order && statusIndex(order.status) < statusIndex('resolved') && o.restoredAt >= order.statusAt) {
         this.resolve(order, SYSTEM, o.restoredAt, `power restored at ${new Date(o.restoredAt).toISOString().slice(11, 16)} UTC (outage ${o.id})`);
       }
     }
@@ -328,7 +331,8 @@ export class WorkOrderDesk {
     const childOrderId = this.byOutage.get(childId);
     if (!childOrderId) return;
     this.byOutage.delete(childId);
-    const order = this.orders.get(childOrderId)!;
+    const order = this.orders.get(childOrderId);
+    if (!order || order.status === 'closed' || order.mergedInto) return;
     const rootOrderId = this.byOutage.get(root.id);
     if (rootOrderId && rootOrderId !== order.id) {
       this.merge(order, this.orders.get(rootOrderId)!, `outage ${childId} is inside outage ${root.id}`);
@@ -342,7 +346,8 @@ export class WorkOrderDesk {
   private absorbUnverified(o: OutageDto): void {
     const now = this.o.now();
     for (const order of [...this.orders.values()]) {
-      if (order.category !== 'outage' || order.mergedInto || order.status === 'closed') continue;
+      // A resolved order is not taken over: the outage's own calls start its order, with a crew.
+      if (order.category !== 'outage' || order.mergedInto || statusIndex(order.status) >= statusIndex('resolved')) continue;
       if (order.outageId !== null && order.outageId !== o.id && this.outages.get(order.outageId)?.status !== 'customer-side') continue;
       if (order.outageId === o.id || now - order.createdAt > this.policy.mergeWindowMs) continue;
       if (order.triage.result !== 'unverified' && order.triage.result !== 'customer-side') continue;
@@ -362,7 +367,7 @@ export class WorkOrderDesk {
     order.outageId = o.id;
     const crew = o.status !== 'planned' && o.status !== 'customer-side';
     order.triage = { result: o.status === 'planned' ? 'planned' : o.status === 'customer-side' ? 'customer-side' : 'outage', crew, outageId: o.id, note: `inside outage ${o.id} (${o.status}) at ${o.device}, ${o.customers} customers` };
-    if (crew && order.dueStep !== 'on-site') order.dueStep = 'on-site';
+    order.dueStep = crew ? 'on-site' : 'resolved';
     this.step(order, 'note', SYSTEM, this.o.now(), `linked to outage ${o.id}: ${why}`);
   }
 
@@ -384,6 +389,7 @@ export class WorkOrderDesk {
       }
     }
     this.step(into, 'note', SYSTEM, now, `took in ${from.id} (${from.contacts} contacts): ${why}`);
+    for (const [outageId, orderId] of this.byOutage) if (orderId === from.id) this.byOutage.delete(outageId);
     from.mergedInto = into.id;
     from.status = 'closed';
     from.closedAt = now;
@@ -452,17 +458,28 @@ export class WorkOrderDesk {
         order.team = action.team;
         order.transfers++;
         this.step(order, 'transferred', by, now, `from ${from ?? '(none)'} to ${action.team}${action.note ? `: ${action.note}` : ''}`);
-        if (s >= statusIndex('accepted') && s < statusIndex('resolved')) order.status = 'dispatched';
+        if (s >= statusIndex('accepted') && s < statusIndex('resolved')) {
+          // The new team accepts it afresh; the customer's time limit runs on.
+          order.status = 'dispatched';
+          this.step(order, 'dispatched', SYSTEM, now, `to ${this.teams.get(action.team) ?? action.team}`);
+        }
         break;
       }
       case 'reclassify': {
         expect(action.category !== order.category, `it is ${order.category} already`);
         const from = order.category;
+        const dispatchedAt = this.dispatchedAt(order);
         order.category = action.category;
         order.reclassified = true;
         order.limitMin = this.policy.limitsMin[action.category][order.zone ?? 'urban'];
-        order.deadline = this.dispatchedAt(order) + order.limitMin * MIN;
-        this.step(order, 'reclassified', by, now, `${from} → ${action.category}; limit ${order.limitMin} min`);
+        order.deadline = dispatchedAt + order.limitMin * MIN;
+        // Field categories need a crew on site unless live data said otherwise; the others do not.
+        const field = action.category === 'outage' || action.category === 'voltage';
+        if (field !== order.triage.crew && order.triage.outageId === null) {
+          order.triage = { ...order.triage, crew: field, note: `${order.triage.note}; reclassified ${from} → ${action.category}` };
+        }
+        order.dueStep = order.triage.crew ? 'on-site' : 'resolved';
+        this.step(order, 'reclassified', by, now, `${from} → ${action.category}; ${order.dueStep} within ${order.limitMin} min`);
         break;
       }
       case 'note':
@@ -512,7 +529,7 @@ export class WorkOrderDesk {
         const at = start + this.policy.escalateAt[level - 1]! * order.limitMin * MIN;
         this.step(order, 'escalated', SYSTEM, Math.min(now, Math.max(at, order.updatedAt)), `${order.supervision}: ${order.dueStep} not reached at ${Math.round(this.policy.escalateAt[level - 1]! * 100)}% of ${order.limitMin} min`);
       }
-      if (now >= order.deadline && !order.overdue) {
+      if (now >= order.deadline && !this.overdueRecorded(order)) {
         order.overdue = true;
         this.step(order, 'overdue', SYSTEM, now, `${order.dueStep} not reached within ${order.limitMin} min`);
       }
@@ -531,6 +548,17 @@ export class WorkOrderDesk {
         else if (kept.length !== list.length) map.set(key, kept);
       }
     }
+  }
+
+  /** Was this dispatch's missed limit recorded already (an order reopened can miss its new one)? */
+  private overdueRecorded(order: OrderDto): boolean {
+    const since = this.dispatchedAt(order);
+    for (let i = order.steps.length - 1; i >= 0; i--) {
+      const s = order.steps[i]!;
+      if (s.kind === 'overdue' && s.at >= since) return true;
+      if (s.at < since) break;
+    }
+    return false;
   }
 
   // ── outputs ───────────────────────────────────────────────────────────────────────────────
@@ -566,9 +594,17 @@ function minWindow(a: RepeatWindow | null, b: RepeatWindow | null): RepeatWindow
 }
 
 /** The list form of an order (no contacts, no timeline). */
-export function brief(o: OrderDto): OrderBrief {
-  const { contactList: _c, steps: _s, ...rest } = o;
+export function brief(o: OrderDto | OrderBrief): OrderBrief {
+  const { contactList: _c, steps: _s, ...rest } = o as OrderDto;
   return rest;
+}
+
+/**
+ * The form the realtime stream and the wall get (no sign-in there): no customer id and no triage
+ * evidence, which names meters. The console reads those over the signed-in API.
+ */
+export function publicBrief(o: OrderDto | OrderBrief): OrderBrief {
+  return { ...brief(o), customer: '', triage: { ...o.triage, note: '' } };
 }
 
 /**

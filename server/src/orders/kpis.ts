@@ -42,9 +42,11 @@ export function firstContactResolved(o: OrderDto): boolean {
 export function serviceKpis(all: readonly OrderDto[], from: number, to: number, scope: KpiScope, served: number): ServiceKpis {
   const inScope = (o: OrderDto) =>
     scope.by === 'company' || (scope.by === 'grid' ? o.grid === scope.id : scope.by === 'team' ? o.team === scope.id : o.channel === scope.id);
-  const orders = all.filter((o) => o.mergedInto === null && o.createdAt >= from && o.createdAt < to && inScope(o));
-  // Channel scope counts the contacts of that channel; the others count every contact of their orders.
-  const contacts = orders.flatMap((o) => o.contactList).filter((c) => scope.by !== 'channel' || c.channel === scope.id);
+  const period = all.filter((o) => o.mergedInto === null && o.createdAt >= from && o.createdAt < to);
+  const orders = period.filter(inScope);
+  // Channel scope: the orders that channel opened, and that channel's contacts wherever they went
+  // (a WeChat call about an outage joins the order the hotline opened).
+  const contacts = scope.by === 'channel' ? period.flatMap((o) => o.contactList).filter((c) => c.channel === scope.id) : orders.flatMap((o) => o.contactList);
   const complaints = contacts.filter((c) => c.type === 'complaint');
   const outageComplaints = complaints.filter((c) => c.category === 'outage');
   const closed = orders.filter((o) => o.status === 'closed');
@@ -91,6 +93,7 @@ export function serviceKpisBy(all: readonly OrderDto[], from: number, to: number
   const ids = new Set<string>();
   for (const o of all) {
     if (o.mergedInto !== null || o.createdAt < from || o.createdAt >= to) continue;
+    if (by === 'channel') for (const c of o.contactList) ids.add(c.channel);
     const id = by === 'grid' ? o.grid : by === 'team' ? o.team : o.channel;
     if (id) ids.add(id);
   }

@@ -99,7 +99,7 @@ export function triage(category: OrderCategory, c: Customer, at: number, outage:
     const interval = r[1] ? Math.max(60_000, last.at - r[1].at) : policy.defaultIntervalMs;
     const age = at - last.at;
     if (age <= policy.liveIntervals * interval && (last.v === null || last.v > 50)) {
-      return { result: 'customer-side', crew: false, outageId: null, note: `meter ${c.meter} read ${Math.round(age / 60_000)} min before the contact${last.v !== null ? ` at ${last.v.toFixed(0)} V` : ''} and station area ${c.transformer} is live: the customer's own installation` };
+      return { result: 'customer-side', crew: false, outageId: null, note: `meter ${c.meter} read ${Math.round(age / 60_000)} min before the contact${last.v !== null ? ` at ${last.v.toFixed(0)} V` : ''} and no outage is known on station area ${c.transformer}: likely the customer's own installation (joins an outage found within the hour)` };
     }
     return { result: 'unverified', crew: true, outageId: null, note: `no outage known; meter ${c.meter} last read ${Math.round(age / 60_000)} min before the contact: a crew checks` };
   }

@@ -87,11 +87,13 @@ export class CustomerHistory {
     for (const c of customers) push(this.outages, c, at);
   }
 
-  addContact(c: ContactRecord): void {
-    if (!this.once(`c:${c.id}`)) return;
+  /** Records a contact once per id; false when it was known already. */
+  addContact(c: ContactRecord): boolean {
+    if (!this.once(`c:${c.id}`)) return false;
     if (c.category === 'outage') push(this.outageContacts, c.customer, c.at);
     else push(this.others, c.customer, c.at);
     if (isOutageComplaint(c)) push(this.complaints, c.customer, c.at);
+    return true;
   }
 
   addNotice(id: string, customers: Iterable<string>, at: number, etr: number | null): void {

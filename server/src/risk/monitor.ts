@@ -77,8 +77,8 @@ export class RiskMonitor {
   }
 
   contact(c: ContactRecord): void {
-    this.history.addContact(c);
-    if (isOutageComplaint(c)) this.hour(c.at).actual++;
+    // A redelivered contact counts once.
+    if (this.history.addContact(c) && isOutageComplaint(c)) this.hour(c.at).actual++;
   }
 
   notice(id: string, outageId: string, customers: readonly string[], at: number, etr: number | null): void {
