@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { timingSafeEqual } from 'node:crypto';
 import {
-  ALERT_ACTIONS, CHANNELS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type MapNetwork, type Snapshot, type WallConfig,
+  ALERT_ACTIONS, CHANNELS, HANDOVER_SHIFTS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type HandoverShift, type MapNetwork, type Snapshot, type WallConfig,
 } from '@gridwatch/shared';
 import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
@@ -23,6 +23,8 @@ import { RealtimeHub } from './realtime/hub.ts';
 import { brief, OrderError, publicBrief } from './orders/desk.ts';
 import type { OrderQuery } from './db/orders.ts';
 import { NotStoredError, type WorkOrders } from './workOrders.ts';
+import { loadHandoverData } from './db/handover.ts';
+import { HANDOVER_MAX_MS, shiftWindow, summariseHandover } from './handover.ts';
 
 export interface AppOptions {
   config: Config;
@@ -80,7 +82,23 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     risk: riskInfo(),
     service: orders.summary(),
   });
-  const hub = new RealtimeHub({ server: app.server, snapshot, kpis: () => core.kpis() });
+  // Wall tokens: a read-only identity for the screens (role `wall`), compared in constant time.
+  const wallUser = (token: string | undefined): User | null => {
+    if (!token) return null;
+    const given = Buffer.from(token);
+    for (const w of config.wallTokens) {
+      const key = Buffer.from(w.key);
+      if (key.length === given.length && timingSafeEqual(key, given)) return { username: `wall-${w.name}`, displayName: `wall ${w.name}`, role: 'wall' };
+    }
+    return null;
+  };
+  const tokens = new Tokens(config.sessionSecret, config.sessionTtlH * 3_600_000);
+  const hub = new RealtimeHub({
+    server: app.server,
+    snapshot,
+    kpis: () => core.kpis(),
+    ...(config.wallTokens.length ? { authorize: (token: string | undefined) => !!token && (wallUser(token) !== null || tokens.verify(token) !== null) } : {}),
+  });
   app.decorate('hub', hub);
   core.onOutagesStored((outages) => hub.outagesChanged(outages));
   warning.onAlerts((alerts) => hub.alertsChanged(alerts));
@@ -90,11 +108,16 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   app.addHook('preClose', async () => hub.close());
 
   // ---- sign-in: bearer tokens; writes check the role ----------------------------------------
-  const tokens = new Tokens(config.sessionSecret, config.sessionTtlH * 3_600_000);
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (req) => {
+  const OPEN = new Set(['/api/health', '/api/config', '/api/login']);
+  app.addHook('onRequest', async (req, reply) => {
     const auth = req.headers.authorization;
-    req.user = auth?.startsWith('Bearer ') ? tokens.verify(auth.slice(7).trim()) : null;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    req.user = bearer ? (tokens.verify(bearer) ?? wallUser(bearer)) : null;
+    // With wall tokens configured, the wall's data is not for anyone who can reach the port.
+    if (config.wallTokens.length && !req.user && req.method === 'GET' && req.url.startsWith('/api/') && !OPEN.has(req.url.split('?')[0]!)) {
+      return reply.status(401).send({ error: 'this GridWatch needs a wall token (open the wall with ?token=) or a sign-in' });
+    }
   });
   const requireRole = (role: Role) => async (req: { user: User | null }, reply: { status: (n: number) => { send: (b: unknown) => unknown } }) => {
     if (!req.user) return reply.status(401).send({ error: 'sign in first (POST /api/login, then Authorization: Bearer <token>)' });
@@ -217,6 +240,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     grid: Type.Optional(Id),
     channel: Type.Optional(lit(CHANNELS)),
     customer: Type.Optional(Id),
+    outage: Type.Optional(Id),
     list: Type.Optional(lit(ORDER_LISTS)),
     from: Type.Optional(Type.Integer({ minimum: 0 })),
     to: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -259,6 +283,30 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     return { rows: await orders.kpis(from, to, req.query.by ?? 'company') };
   });
   app.get('/api/service', async () => orders.summary());
+
+  // ---- handover summary (交接班): the current or previous shift, or any window up to 7 days -----
+  const HandoverQuery = Type.Object({
+    shift: Type.Optional(lit(HANDOVER_SHIFTS)),
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+  });
+  const utcOffsetMs = (config.utcOffsetH ?? Math.round(core.index.network.centre[0] / 15)) * 3_600_000;
+  app.get<{ Querystring: { shift?: HandoverShift; from?: number; to?: number } }>(
+    '/api/handover',
+    { schema: { querystring: HandoverQuery }, preHandler: requireRole('officer') },
+    async (req, reply) => {
+      const now = Date.now();
+      const { from: qFrom, to: qTo } = req.query;
+      if ((qFrom === undefined) !== (qTo === undefined)) return reply.status(400).send({ error: 'give both from and to (epoch ms), or neither (a shift)' });
+      if (qFrom !== undefined && req.query.shift) return reply.status(400).send({ error: 'give either shift or from and to' });
+      const shift = qFrom === undefined ? (req.query.shift ?? 'current') : null;
+      const w = shift ? shiftWindow(now, shift, config.shiftMinutes, utcOffsetMs) : { from: qFrom!, to: qTo! };
+      if (w.from >= w.to) return reply.status(400).send({ error: 'from must be before to' });
+      if (w.to - w.from > HANDOVER_MAX_MS) return reply.status(400).send({ error: 'at most 7 days at a time' });
+      const data = await loadHandoverData(pool, w.from, w.to);
+      return summariseHandover(data, { from: w.from, to: w.to, now, shift, shiftMinutes: config.shiftMinutes });
+    },
+  );
   app.get('/api/teams', async () => ({ teams: core.index.network.teams.map((t) => ({ id: t.id, name: t.name })) }));
 
   app.get('/api/health', async (_req, reply) => {

@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. Nothing else reads process.env.
 import { parseLimits } from './orders/desk.ts';
+import { parseShiftHours } from './handover.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { validator } from '@gridwatch/shared';
 import path from 'node:path';
@@ -77,6 +78,11 @@ const Config = Type.Object({
   orderTickS: Type.Number({ minimum: 0.1, maximum: 600 }),
   /** Integration keys for POST /api/contacts (`name:key`, comma separated); console tokens work too. */
   intakeApiKeys: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 16 }) })),
+  /**
+   * Read-only wall tokens (`name:token`, comma separated). When any is set, the wall's data (the
+   * read API and the realtime socket) needs a wall token or a console sign-in; unset, it is open.
+   */
+  wallTokens: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 16 }) })),
   /** Password of every grid team leader (`team-<id>`); unset, each team gets its own, generated. */
   teamPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
   /** Planned outages must be announced this many days ahead (State Grid's commitment). */
@@ -85,6 +91,11 @@ const Config = Type.Object({
   voltageNominalV: Type.Number({ minimum: 50, maximum: 1000 }),
   /** Notified customers get an updated restoration time before the announced one passes. */
   notifyAutoUpdate: Type.Boolean(),
+  /**
+   * Shift changes of the centre (SHIFT_HOURS, local "HH:MM" list) as minutes after midnight, for
+   * the handover summary's current and previous shift; null: a shift is the last 8 hours.
+   */
+  shiftMinutes: Type.Union([Type.Array(Type.Integer({ minimum: 0, maximum: 1439 }), { minItems: 1, maxItems: 48 }), Type.Null()]),
   /** Local time offset for the risk model's time-of-day; null: from the network's longitude. */
   utcOffsetH: Type.Union([Type.Number({ minimum: -12, maximum: 14 }), Type.Null()]),
   /** Signs console sessions; random per process when unset (everyone signs in again after a restart). */
@@ -132,7 +143,15 @@ function fractions(raw: string): [number, number, number] {
   return xs as [number, number, number];
 }
 
-function apiKeys(raw: string): { name: string; key: string }[] {
+function shiftHours(raw: string): number[] | null {
+  try {
+    return parseShiftHours(raw);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+function apiKeys(raw: string, setting: string): { name: string; key: string }[] {
   return raw
     .split(',')
     .map((x) => x.trim())
@@ -141,7 +160,7 @@ function apiKeys(raw: string): { name: string; key: string }[] {
       const i = x.indexOf(':');
       const name = x.slice(0, i).trim();
       const key = x.slice(i + 1).trim();
-      if (i <= 0 || key.length < 16) throw new ConfigError('INTAKE_API_KEYS entries must be name:key with a key of at least 16 characters');
+      if (i <= 0 || key.length < 16) throw new ConfigError(`${setting} entries must be name:key with a key of at least 16 characters`);
       return { name, key };
     });
 }
@@ -189,10 +208,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     orderLimits: str(env, 'ORDER_LIMITS_MIN', ''),
     orderEscalateAt: fractions(str(env, 'ORDER_ESCALATE_AT', '0.5,0.8,1')),
     orderTickS: num(env, 'ORDER_TICK_S', 10),
-    intakeApiKeys: apiKeys(str(env, 'INTAKE_API_KEYS', '')),
+    intakeApiKeys: apiKeys(str(env, 'INTAKE_API_KEYS', ''), 'INTAKE_API_KEYS'),
+    wallTokens: apiKeys(str(env, 'WALL_TOKENS', ''), 'WALL_TOKENS'),
     voltageNominalV: num(env, 'VOLTAGE_NOMINAL_V', 220),
     plannedNoticeDays: num(env, 'PLANNED_NOTICE_DAYS', 7),
     teamPassword: opt(env, 'TEAM_PASSWORD'),
+    shiftMinutes: shiftHours(str(env, 'SHIFT_HOURS', '')),
     utcOffsetH: opt(env, 'UTC_OFFSET_H') === null ? null : num(env, 'UTC_OFFSET_H', 0),
     sessionSecret: opt(env, 'SESSION_SECRET'),
     sessionTtlH: num(env, 'SESSION_TTL_H', 12),

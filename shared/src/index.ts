@@ -7,3 +7,4 @@ export * from './generate.ts';
 export * from './realtime.ts';
 export * from './risk.ts';
 export * from './orders.ts';
+export * from './handover.ts';

@@ -6,6 +6,9 @@
 // or opens the work orders (--orders; --height=2000 to see a long detail), waits for a row, selects the first (--select, or the first
 // of a status with --select=on-site, or one order with --select=WO-123) and presses one of its buttons (--press-order=accept|on-site|resolve|callback-1-yes|callback-2-5|…):
 //   pnpm exec tsx web/dev/screenshot.ts http://127.0.0.1:3000/console /tmp/orders.png --login=officer:secret --orders --select
+// or opens the handover tab (--handover; --shift=previous for the shift before; --print to render it with the print stylesheet,
+// full page), or the outage detail pane (--outage: from the first alert card; with --orders --select, from the order's outage):
+//   pnpm exec tsx web/dev/screenshot.ts http://127.0.0.1:3000/console /tmp/handover.png --login=officer:secret --handover --full
 // (page.evaluate callbacks run in the page: tsconfig.node.json has the DOM lib for them.)
 // Prints the test attributes and any page errors, so a run also tells what the wall shows
 // (render-ms: ms from navigation until the network map was first on screen).
@@ -86,17 +89,20 @@ async function shootConsole(page: Page): Promise<void> {
     await page.fill('[data-testid="password"]', pw.join(':'));
     await page.click('[data-testid="sign-in-submit"]');
     await page.waitForSelector('[data-testid="console-user"]', { timeout: 15_000 });
-    if (flags.has('--orders')) await workOrders(page);
+    if (flags.has('--handover')) await handover(page);
+    else if (flags.has('--orders')) await workOrders(page);
     else {
       await page.waitForSelector('[data-testid="alert-queue"]', { timeout: 15_000 });
       await page.waitForSelector('[data-testid="console-alert"]', { timeout: 60_000 }).catch(() => {});
       if (flags.has('--expand')) await page.locator('[data-testid="alert-expand"]').first().click().catch(() => {});
       const press = [...args].find((a) => a.startsWith('--press='))?.split('=')[1];
       if (press) await page.locator(`[data-testid="action-${press}"]`).first().click().catch(() => {});
+      if (flags.has('--outage')) await openPane(page, '[data-testid="alert-outage"]');
     }
   }
+  if (flags.has('--print')) await page.emulateMedia({ media: 'print' });
   await page.waitForTimeout(settleMs);
-  await page.screenshot({ path: file, clip, fullPage: !clip && flags.has('--full') });
+  await page.screenshot({ path: file, clip, fullPage: !clip && (flags.has('--full') || flags.has('--print')) });
   const info = await page.evaluate(() => ({
     user: document.querySelector('[data-testid="console-user"]')?.textContent,
     alerts: [...document.querySelectorAll('[data-testid="console-alert"]')].map((e) => `${e.getAttribute('data-alert-id')}:${e.getAttribute('data-status')}`),
@@ -105,6 +111,27 @@ async function shootConsole(page: Page): Promise<void> {
     orders: [...document.querySelectorAll('[data-testid="order-row"]')].map((e) => `${e.getAttribute('data-order-id')}:${e.getAttribute('data-status')}`),
     detail: document.querySelector('[data-testid="order-detail"]')?.getAttribute('data-order-id') ?? null,
     enabled: [...document.querySelectorAll('[data-testid^="order-action-"]:not(:disabled)')].map((e) => e.getAttribute('data-testid')!.slice('order-action-'.length)),
+    handover: (() => {
+      const h = document.querySelector('[data-testid="handover"]');
+      if (!h) return null;
+      const tiles = [...h.querySelectorAll('[data-testid^="handover-tile-"]')].map((e) => `${e.getAttribute('data-testid')!.slice('handover-tile-'.length)}=${e.getAttribute('data-value')}`);
+      const items = [...h.querySelectorAll('[data-testid="handover-item"]')].map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-id')}:${e.getAttribute('data-reasons')}`);
+      return { window: h.querySelector('[data-testid="handover-window"]')?.textContent, tiles, items };
+    })(),
+    pane: (() => {
+      const p = document.querySelector('[data-testid="outage-pane"]');
+      if (!p) return null;
+      const f = p.querySelector('[data-testid="outage-pane-facts"]');
+      return {
+        outage: p.getAttribute('data-outage-id'),
+        customers: f?.getAttribute('data-customers'),
+        areas: f?.getAttribute('data-areas'),
+        events: [...p.querySelectorAll('[data-testid="outage-pane-event"]')].map((e) => e.getAttribute('data-kind')).join(','),
+        notices: p.querySelectorAll('[data-testid="outage-pane-notice"]').length,
+        orders: p.querySelectorAll('[data-testid="outage-pane-order"]').length,
+      };
+    })(),
+    scroll: { x: document.documentElement.scrollWidth > innerWidth },
   }));
   console.log(JSON.stringify({ file, ...info }, null, 1));
 }
@@ -125,4 +152,17 @@ async function workOrders(page: Page): Promise<void> {
     await page.locator(`[data-testid="order-action-${press}"]`).click({ force: true, timeout: 5_000 }).catch((e: Error) => console.log(`press ${press}: ${e.message.split('\n')[0]}`));
     await page.waitForSelector('[data-testid="order-done"], [data-testid="order-error"]', { timeout: 10_000 }).catch(() => {});
   }
+  if (flags.has('--outage')) await openPane(page, '[data-testid="order-outage-open"]');
+}
+
+async function handover(page: Page): Promise<void> {
+  await page.click('[data-testid="tab-handover"]');
+  if ([...args].includes('--shift=previous')) await page.selectOption('[data-testid="handover-shift"]', 'previous');
+  await page.waitForSelector('[data-testid="handover"][data-loaded="true"]', { timeout: 15_000 }).catch(() => console.log('handover: not loaded'));
+}
+
+/** Opens the outage pane with the first button matching `selector` and waits for its data. */
+async function openPane(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).first().click({ timeout: 10_000 }).catch((e: Error) => console.log(`outage pane: ${e.message.split('\n')[0]}`));
+  await page.waitForSelector('[data-testid="outage-pane"][data-loaded="true"]', { timeout: 10_000 }).catch(() => {});
 }

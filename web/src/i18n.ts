@@ -8,6 +8,9 @@ import type {
   Channel,
   ContactType,
   EscalationLevel,
+  HandoverItem,
+  HandoverReason,
+  HandoverShift,
   OrderActionName,
   OrderCategory,
   OrderList,
@@ -42,6 +45,10 @@ export interface Dict {
     messagesUnit: string;
     readingsStored: string;
     readingsPerSec: (n: string) => string;
+    /** Month-to-date reliability tile: SAIFI as the value, SAIDI under it. */
+    reliability: string;
+    saifiUnit: string;
+    saidiMonth: (minutes: string) => string;
     activeOutages: string;
     customersOut: string;
     shareOfServed: (pct: string, served: string) => string;
@@ -269,8 +276,10 @@ export interface ConsoleDict {
     badRequest: (msg: string) => string;
     ownTeam: string;
   };
-  tabs: { alerts: string; orders: string };
+  tabs: { alerts: string; orders: string; handover: string };
   wo: ConsoleOrdersDict;
+  handover: ConsoleHandoverDict;
+  outagePane: ConsoleOutageDict;
 }
 
 /** The console's work-order view. */
@@ -318,6 +327,122 @@ export interface ConsoleOrdersDict {
   callback1Done: (solved: boolean) => string;
   callback2Done: (score: number) => string;
   system: string;
+}
+
+/** The console's handover tab (交接班): GET /api/handover, on screen and printed. */
+export interface ConsoleHandoverDict {
+  title: string;
+  shift: string;
+  shifts: Record<HandoverShift, string>;
+  /** The window, and for a shift under way how far it is counted. */
+  window: (from: string, to: string, asOf: string | null) => string;
+  /** No SHIFT_HOURS configured: a shift is the last 8 hours. */
+  rolling: string;
+  shiftHours: (list: string) => string;
+  refresh: string;
+  print: string;
+  loading: string;
+  printTitle: string;
+  printedBy: (user: string, at: string) => string;
+  signOff: { outgoing: string; incoming: string; time: string };
+  tiles: {
+    outages: string;
+    outagesSub: (customers: string) => string;
+    stillOut: string;
+    stillOutSub: (customers: string) => string;
+    alerts: string;
+    alertsSub: (open: string) => string;
+    notices: string;
+    noticesSub: (customers: string) => string;
+    orders: string;
+    ordersSub: (open: string) => string;
+    complaints: string;
+    complaintsSub: (contacts: string) => string;
+  };
+  sections: { items: string; outages: string; alerts: string; notices: string; orders: string; complaints: string; largest: string; open: string; openAlerts: string; attention: string };
+  items: { none: string; more: (n: number) => string; kind: Record<HandoverItem['kind'], string>; head: { kind: string; what: string; since: string; customers: string; state: string; why: string }; open: string };
+  reasons: Record<HandoverReason, string>;
+  fig: {
+    started: string;
+    customers: string;
+    planned: string;
+    customerSide: string;
+    momentary: string;
+    restored: string;
+    customersRestored: string;
+    carriedIn: string;
+    openCount: string;
+    customersOut: string;
+    raised: string;
+    flooded: string;
+    acknowledged: string;
+    actioned: string;
+    escalatedShiftLead: string;
+    escalatedManager: string;
+    resolved: string;
+    resolvedBySystem: string;
+    responseMedian: string;
+    sent: string;
+    recipients: string;
+    noticeOutages: string;
+    updates: string;
+    failed: string;
+    created: string;
+    resolvedOrders: string;
+    closed: string;
+    overdue: string;
+    escalated: string;
+    reopened: string;
+    openTotal: string;
+    contacts: string;
+    complaints: string;
+    outageComplaints: string;
+    warned: string;
+    repeat: string;
+  };
+  head: { device: string; status: string; customers: string; out: string; started: string; restored: string; etr: string; alert: string; notices: string; raised: string; severity: string; escalation: string; actions: string };
+  none: string;
+  minutes: (n: string) => string;
+  /** An alert severity in a breakdown, e.g. "预警级". */
+  severity: (words: string) => string;
+  etrPassed: string;
+  /** A figure's breakdown, e.g. "(计划 1，客户侧 1)". */
+  of: (parts: string[]) => string;
+}
+
+/** The console's outage detail pane (from an alert card, a work order or the handover). */
+export interface ConsoleOutageDict {
+  open: string;
+  openTitle: string;
+  title: string;
+  close: string;
+  loading: string;
+  facts: { id: string; status: string; level: string; feeder: string; customers: string; customersOut: string; stationAreas: string; started: string; detected: string; restored: string; duration: string; etr: string; faultSection: string; parent: string };
+  etrPassed: string;
+  stillOut: string;
+  evidence: string;
+  stationAreas: string;
+  stationAreasMore: (n: number) => string;
+  restoredMark: string;
+  risk: string;
+  riskNone: string;
+  timeline: string;
+  tl: {
+    started: string;
+    detected: string;
+    restored: string;
+    step: (customers: string) => string;
+    notice: (customers: string, etr: string | null) => string;
+    noticeFailed: string;
+    /** An alert step, e.g. "预警：确认". */
+    alert: (what: string) => string;
+  };
+  notices: string;
+  noNotices: string;
+  noticeHead: { at: string; by: string; customers: string; etr: string; delivery: string; text: string };
+  delivered: string;
+  orders: string;
+  noOrders: string;
 }
 
 /** Words of the risk model's features, copied from server/src/risk/features.ts (FEATURES). */
@@ -411,6 +536,9 @@ const zh: Dict = {
     messagesUnit: '条/秒',
     readingsStored: '已存储读数',
     readingsPerSec: (n) => `读数 ${n} 条/秒`,
+    reliability: '本月停电频率 SAIFI',
+    saifiUnit: '次/户',
+    saidiMonth: (m) => `SAIDI ${m} 分钟/户（月初至今）`,
     activeOutages: '当前停电事件',
     customersOut: '停电客户',
     shareOfServed: (pct, served) => `占 ${pct}（共 ${served} 户）`,
@@ -672,7 +800,7 @@ const zh: Dict = {
       badRequest: (m) => `请求有误：${m}`,
       ownTeam: '权限不足：班组长只能处理本班组的工单',
     },
-    tabs: { alerts: '投诉预警', orders: '工单' },
+    tabs: { alerts: '投诉预警', orders: '工单', handover: '交接班' },
     wo: {
       title: '工单',
       filters: { status: '状态', open: '未归档', all: '全部', category: '类别', team: '班组', channel: '渠道', list: '专项', any: '全部', noList: '无' },
@@ -735,6 +863,174 @@ const zh: Dict = {
       callback2Done: (n) => `已记录满意度 ${n} 分，工单已归档`,
       system: '系统',
     },
+    handover: {
+      title: '交接班汇总',
+      shift: '班次',
+      shifts: { current: '本班', previous: '上一班' },
+      window: (from, to, asOf) => `${from} – ${to}${asOf ? `（统计至 ${asOf}）` : ''}`,
+      rolling: '未配置交接班时间（SHIFT_HOURS），按最近 8 小时统计',
+      shiftHours: (list) => `交接班时间 ${list}`,
+      refresh: '刷新',
+      print: '打印',
+      loading: '正在生成交接班汇总…',
+      printTitle: '交接班记录',
+      printedBy: (user, at) => `${user} 于 ${at} 打印`,
+      signOff: { outgoing: '交班人：', incoming: '接班人：', time: '交接时间：' },
+      tiles: {
+        outages: '新增停电',
+        outagesSub: (n) => `影响 ${n} 户`,
+        stillOut: '仍在停电',
+        stillOutSub: (n) => `${n} 户未复电`,
+        alerts: '投诉预警',
+        alertsSub: (n) => `未关闭 ${n} 条`,
+        notices: '主动通知',
+        noticesSub: (n) => `通知 ${n} 户次`,
+        orders: '新建工单',
+        ordersSub: (n) => `未归档 ${n} 件`,
+        complaints: '投诉',
+        complaintsSub: (n) => `来电 ${n} 次`,
+      },
+      sections: {
+        items: '待交接事项',
+        outages: '停电事件',
+        alerts: '投诉预警',
+        notices: '主动通知',
+        orders: '工单',
+        complaints: '来电与投诉',
+        largest: '本班最大停电',
+        open: '仍在停电',
+        openAlerts: '未关闭预警',
+        attention: '超时 / 督办工单',
+      },
+      items: {
+        none: '无待交接事项',
+        more: (n) => `另有 ${n} 项未列出`,
+        kind: { alert: '投诉预警', outage: '停电', order: '工单' },
+        head: { kind: '类别', what: '事项', since: '起始', customers: '客户', state: '状态', why: '交接原因' },
+        open: '详情',
+      },
+      reasons: {
+        unacknowledged: '未确认',
+        'not-resolved': '未关闭',
+        'escalated-shift-lead': '已升级至值班长',
+        'escalated-manager': '已升级至主任',
+        critical: '严重',
+        'crew-priority': '抢修优先',
+        'still-out': '仍在停电',
+        'etr-passed': '已过预计复电时间',
+        'no-etr': '无预计复电时间',
+        overdue: '超时',
+        'supervision-team-leader': '班组督办',
+        'supervision-department': '部门督办',
+        'supervision-company': '公司督办',
+        reopened: '重新派单',
+      },
+      fig: {
+        started: '新增停电（起）',
+        customers: '影响客户（户）',
+        planned: '计划',
+        customerSide: '客户侧',
+        momentary: '瞬时停电（次）',
+        restored: '恢复送电（起）',
+        customersRestored: '恢复客户（户）',
+        carriedIn: '接班时未恢复（起）',
+        openCount: '仍在停电（起）',
+        customersOut: '未复电客户（户）',
+        raised: '发出预警（条）',
+        flooded: '合并发出',
+        acknowledged: '确认（条）',
+        actioned: '采取措施（条）',
+        escalatedShiftLead: '升级至值班长（条）',
+        escalatedManager: '升级至主任（条）',
+        resolved: '关闭（条）',
+        resolvedBySystem: '随复电自动关闭',
+        responseMedian: '响应时间（中位数）',
+        sent: '发送通知（条）',
+        recipients: '通知客户（户次）',
+        noticeOutages: '涉及停电（起）',
+        updates: '复电时间更新',
+        failed: '推送失败（条）',
+        created: '新建工单（件）',
+        resolvedOrders: '处理完成（件）',
+        closed: '归档（件）',
+        overdue: '超时（件）',
+        escalated: '升级督办（件）',
+        reopened: '重新派单（件）',
+        openTotal: '未归档（件）',
+        contacts: '来电（次）',
+        complaints: '投诉（次）',
+        outageComplaints: '停电投诉（次）',
+        warned: '事先已预警或通知',
+        repeat: '重复投诉（次）',
+      },
+      head: {
+        device: '停电位置',
+        status: '状态',
+        customers: '客户',
+        out: '未复电',
+        started: '开始',
+        restored: '恢复',
+        etr: '预计复电',
+        alert: '预警',
+        notices: '通知',
+        raised: '发出',
+        severity: '级别',
+        escalation: '督办',
+        actions: '已采取措施',
+      },
+      none: '无',
+      minutes: (n) => `${n} 分钟`,
+      severity: (w) => `${w}级`,
+      etrPassed: '已过',
+      of: (parts) => `（${parts.join('，')}）`,
+    },
+    outagePane: {
+      open: '停电详情',
+      openTitle: '查看停电的定位依据、客户、复电时间、过程、通知和工单',
+      title: '停电详情',
+      close: '关闭',
+      loading: '正在加载停电详情…',
+      facts: {
+        id: '事件编号',
+        status: '状态',
+        level: '定位层级',
+        feeder: '馈线',
+        customers: '影响客户',
+        customersOut: '未复电客户',
+        stationAreas: '台区',
+        started: '开始',
+        detected: '发现',
+        restored: '恢复',
+        duration: '历时',
+        etr: '预计复电',
+        faultSection: '故障区段',
+        parent: '并入',
+      },
+      etrPassed: '已过预计复电时间',
+      stillOut: '仍在停电',
+      evidence: '定位依据',
+      stationAreas: '停电台区',
+      stationAreasMore: (n) => `另有 ${n} 个台区`,
+      restoredMark: '已复电',
+      risk: '投诉风险（1小时内）',
+      riskNone: '无风险评估（已恢复、已并入或尚未评估）',
+      timeline: '过程',
+      tl: {
+        started: '开始停电',
+        detected: '系统发现',
+        restored: '全部复电',
+        step: (n) => `${n} 户复电`,
+        notice: (n, etr) => `通知 ${n} 户${etr ? `，预计 ${etr} 复电` : '，复电时间待定'}`,
+        noticeFailed: '推送失败',
+        alert: (w) => `预警：${w}`,
+      },
+      notices: '已发通知',
+      noNotices: '未发过通知',
+      noticeHead: { at: '时间', by: '发送人', customers: '客户', etr: '预计复电', delivery: '推送', text: '内容' },
+      delivered: '成功',
+      orders: '相关工单',
+      noOrders: '无相关工单',
+    },
   },
 };
 
@@ -752,6 +1048,9 @@ const en: Dict = {
     messagesUnit: 'msg/s',
     readingsStored: 'Readings stored',
     readingsPerSec: (n) => `${n} readings/s`,
+    reliability: 'SAIFI, month to date',
+    saifiUnit: 'per cust.',
+    saidiMonth: (m) => `SAIDI ${m} min per customer`,
     activeOutages: 'Active outages',
     customersOut: 'Customers out',
     shareOfServed: (pct, served) => `${pct} of ${served} served`,
@@ -1013,7 +1312,7 @@ const en: Dict = {
       badRequest: (m) => `Bad request: ${m}`,
       ownTeam: "Not allowed: a team leader may act only on the own team's orders",
     },
-    tabs: { alerts: 'Complaint alerts', orders: 'Work orders' },
+    tabs: { alerts: 'Complaint alerts', orders: 'Work orders', handover: 'Handover' },
     wo: {
       title: 'Work orders',
       filters: { status: 'Status', open: 'Open', all: 'All', category: 'Category', team: 'Team', channel: 'Channel', list: 'Special list', any: 'All', noList: 'None' },
@@ -1075,6 +1374,174 @@ const en: Dict = {
       callback1Done: (yes) => (yes ? 'Callback recorded: solved; the satisfaction callback is next' : 'Callback recorded: not solved; the order is dispatched again'),
       callback2Done: (n) => `Satisfaction ${n}/5 recorded; the order is closed`,
       system: 'system',
+    },
+    handover: {
+      title: 'Shift handover',
+      shift: 'Shift',
+      shifts: { current: 'Current shift', previous: 'Previous shift' },
+      window: (from, to, asOf) => `${from} – ${to}${asOf ? ` (as of ${asOf})` : ''}`,
+      rolling: 'No shift times configured (SHIFT_HOURS): a shift is the last 8 hours',
+      shiftHours: (list) => `Shifts change at ${list}`,
+      refresh: 'Refresh',
+      print: 'Print',
+      loading: 'Preparing the handover summary…',
+      printTitle: 'Shift handover record',
+      printedBy: (user, at) => `Printed by ${user} at ${at}`,
+      signOff: { outgoing: 'Handed over by:', incoming: 'Taken over by:', time: 'Time:' },
+      tiles: {
+        outages: 'Outages started',
+        outagesSub: (n) => `${n} customers affected`,
+        stillOut: 'Still out',
+        stillOutSub: (n) => `${n} customers without power`,
+        alerts: 'Complaint alerts',
+        alertsSub: (n) => `${n} not resolved`,
+        notices: 'Notices sent',
+        noticesSub: (n) => `to ${n} customers`,
+        orders: 'Work orders created',
+        ordersSub: (n) => `${n} open`,
+        complaints: 'Complaints',
+        complaintsSub: (n) => `of ${n} contacts`,
+      },
+      sections: {
+        items: 'Open items to hand over',
+        outages: 'Outages',
+        alerts: 'Complaint alerts',
+        notices: 'Proactive notices',
+        orders: 'Work orders',
+        complaints: 'Contacts and complaints',
+        largest: 'Largest outages of the shift',
+        open: 'Still out',
+        openAlerts: 'Alerts not resolved',
+        attention: 'Overdue / escalated orders',
+      },
+      items: {
+        none: 'Nothing open to hand over',
+        more: (n) => `${n} more not listed`,
+        kind: { alert: 'Alert', outage: 'Outage', order: 'Order' },
+        head: { kind: 'Kind', what: 'Item', since: 'Since', customers: 'Customers', state: 'State', why: 'Why handed over' },
+        open: 'Open',
+      },
+      reasons: {
+        unacknowledged: 'not acknowledged',
+        'not-resolved': 'not resolved',
+        'escalated-shift-lead': 'with the shift lead',
+        'escalated-manager': 'with the manager',
+        critical: 'critical',
+        'crew-priority': 'crew priority',
+        'still-out': 'still out',
+        'etr-passed': 'restoration time passed',
+        'no-etr': 'no restoration time',
+        overdue: 'overdue',
+        'supervision-team-leader': 'team-leader supervision',
+        'supervision-department': 'department supervision',
+        'supervision-company': 'company supervision',
+        reopened: 'reopened',
+      },
+      fig: {
+        started: 'Outages started',
+        customers: 'Customers affected',
+        planned: 'planned',
+        customerSide: 'customer side',
+        momentary: 'Momentary interruptions',
+        restored: 'Outages restored',
+        customersRestored: 'Customers restored',
+        carriedIn: 'Open when the shift began',
+        openCount: 'Still out',
+        customersOut: 'Customers without power',
+        raised: 'Alerts raised',
+        flooded: 'grouped',
+        acknowledged: 'Acknowledged',
+        actioned: 'With an action taken',
+        escalatedShiftLead: 'Escalated to the shift lead',
+        escalatedManager: 'Escalated to the manager',
+        resolved: 'Resolved',
+        resolvedBySystem: 'on restoration',
+        responseMedian: 'Response time (median)',
+        sent: 'Notices sent',
+        recipients: 'Customers notified',
+        noticeOutages: 'Outages notified',
+        updates: 'Restoration-time updates',
+        failed: 'Push failed',
+        created: 'Orders created',
+        resolvedOrders: 'Resolved',
+        closed: 'Closed',
+        overdue: 'Went overdue',
+        escalated: 'Escalated',
+        reopened: 'Reopened',
+        openTotal: 'Open',
+        contacts: 'Contacts',
+        complaints: 'Complaints',
+        outageComplaints: 'Outage complaints',
+        warned: 'warned first',
+        repeat: 'Repeat complaints',
+      },
+      head: {
+        device: 'Outage at',
+        status: 'Status',
+        customers: 'Cust.',
+        out: 'Out',
+        started: 'Started',
+        restored: 'Restored',
+        etr: 'ETR',
+        alert: 'Alert',
+        notices: 'Notices',
+        raised: 'Raised',
+        severity: 'Severity',
+        escalation: 'With',
+        actions: 'Actions taken',
+      },
+      none: 'none',
+      minutes: (n) => `${n} min`,
+      severity: (w) => w.toLowerCase(),
+      etrPassed: 'passed',
+      of: (parts) => ` (${parts.join(', ')})`,
+    },
+    outagePane: {
+      open: 'Outage',
+      openTitle: "The outage's evidence, customers, restoration time, timeline, notices and work orders",
+      title: 'Outage detail',
+      close: 'Close',
+      loading: 'Loading the outage…',
+      facts: {
+        id: 'Outage id',
+        status: 'Status',
+        level: 'Located at',
+        feeder: 'Feeder',
+        customers: 'Customers affected',
+        customersOut: 'Still without power',
+        stationAreas: 'Station areas',
+        started: 'Started',
+        detected: 'Detected',
+        restored: 'Restored',
+        duration: 'Duration',
+        etr: 'ETR',
+        faultSection: 'Fault section',
+        parent: 'Nested in',
+      },
+      etrPassed: 'restoration time passed',
+      stillOut: 'still out',
+      evidence: 'Evidence: why it was located there',
+      stationAreas: 'Station areas out',
+      stationAreasMore: (n) => `${n} more`,
+      restoredMark: 'back',
+      risk: 'Complaint risk (next hour)',
+      riskNone: 'No risk score (restored, nested or not scored yet)',
+      timeline: 'Timeline',
+      tl: {
+        started: 'power lost',
+        detected: 'detected',
+        restored: 'all restored',
+        step: (n) => `${n} customers restored`,
+        notice: (n, etr) => `notice to ${n} customers, ${etr ? `ETR ${etr}` : 'no ETR yet'}`,
+        noticeFailed: 'push failed',
+        alert: (w) => `alert ${w}`,
+      },
+      notices: 'Notices sent',
+      noNotices: 'No notices sent',
+      noticeHead: { at: 'Time', by: 'Sent by', customers: 'Customers', etr: 'ETR', delivery: 'Push', text: 'Text' },
+      delivered: 'ok',
+      orders: 'Work orders',
+      noOrders: 'No work orders about it',
     },
   },
 };

@@ -1,5 +1,6 @@
 // The wall's live store: one Socket.IO connection feeding the pure reducers of state.ts. React
 // reads it through useSyncExternalStore (App.tsx for the wall, console/Console.tsx for the console).
+import { readToken } from './access.ts';
 import { io, type Socket } from 'socket.io-client';
 import { REALTIME_PATH } from '@gridwatch/shared';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '@gridwatch/shared';
@@ -79,6 +80,8 @@ export function connectWall(store: WallStore): () => void {
     reconnectionDelay: 1000,
     reconnectionDelayMax: 5000,
     timeout: 10_000,
+    // Asked again on every reconnect, so a sign-in or a token in the URL is picked up.
+    auth: (cb) => cb({ token: readToken() ?? undefined }),
   });
 
   let resyncPending = false;

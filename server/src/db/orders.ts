@@ -62,6 +62,8 @@ export interface OrderQuery {
   grid?: string;
   channel?: string;
   customer?: string;
+  /** Orders about this outage (their `outage_id`). */
+  outage?: string;
   list?: OrderList;
   from?: number;
   to?: number;
@@ -83,6 +85,7 @@ export async function queryOrders(pool: Pool, q: OrderQuery): Promise<{ orders: 
   if (q.grid) add('grid = ?', q.grid);
   if (q.channel) add('channel = ?', q.channel);
   if (q.customer) add('customer = ?', q.customer);
+  if (q.outage) add('outage_id = ?', q.outage);
   if (q.from !== undefined) add('created_at >= ?', iso(q.from));
   if (q.to !== undefined) add('created_at < ?', iso(q.to));
   if (q.list === 'repeat') where.push(`(doc->>'repeatCustomer' IS NOT NULL OR doc->>'repeatArea' IS NOT NULL)`);

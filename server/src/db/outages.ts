@@ -73,6 +73,21 @@ export async function loadOutagesBetween(pool: Pool, from: number, to: number): 
   return r.rows.map(toDto);
 }
 
+/** Outages, root and nested, open at some point of [from, to) (the handover summary). */
+export async function loadOutagesOverlapping(pool: Pool, from: number, to: number): Promise<OutageDto[]> {
+  const r = await pool.query<OutageRow>(
+    `SELECT ${COLUMNS} FROM outages WHERE started_at < $2 AND (restored_at IS NULL OR restored_at >= $1) ORDER BY started_at`,
+    [new Date(from).toISOString(), new Date(to).toISOString()],
+  );
+  return r.rows.map(toDto);
+}
+
+export async function getOutagesByIds(pool: Pool, ids: readonly string[]): Promise<OutageDto[]> {
+  if (ids.length === 0) return [];
+  const r = await pool.query<OutageRow>(`SELECT ${COLUMNS} FROM outages WHERE id = ANY($1::text[])`, [ids]);
+  return r.rows.map(toDto);
+}
+
 export async function getOutage(pool: Pool, id: string): Promise<OutageDto | null> {
   const r = await pool.query<OutageRow>(`SELECT ${COLUMNS} FROM outages WHERE id = $1`, [id]);
   return r.rows[0] ? toDto(r.rows[0]) : null;

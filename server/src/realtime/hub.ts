@@ -16,6 +16,8 @@ export interface HubOptions {
   historyIntervalMs?: number;
   historyPoints?: number;
   corsOrigin?: string[] | false;
+  /** When given, a client must pass a token it accepts (`auth: { token }` in the handshake). */
+  authorize?: (token: string | undefined) => boolean;
 }
 
 export class RealtimeHub {
@@ -31,6 +33,14 @@ export class RealtimeHub {
 
   constructor(private readonly o: HubOptions) {
     this.io = new Server(o.server, { path: REALTIME_PATH, serveClient: false, cors: { origin: o.corsOrigin ?? false } });
+    const authorize = o.authorize;
+    if (authorize) {
+      this.io.use((socket, next) => {
+        const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+        if (authorize(typeof token === 'string' ? token : undefined)) next();
+        else next(new Error('unauthorized: open the wall with its token (?token=) or sign in'));
+      });
+    }
     this.io.on('connection', (socket) => {
       socket.emit('snapshot', this.snapshot());
       socket.on('snapshot:get', (_req, ack) => {

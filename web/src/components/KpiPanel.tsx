@@ -63,11 +63,11 @@ export interface KpiPanelProps {
 export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, complaintHours, nowServer, t, lang }: KpiPanelProps) {
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 0 }), [lang]);
   const nf1 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 1, minimumFractionDigits: 1 }), [lang]);
+  const nf3 = useMemo(() => new Intl.NumberFormat(numberLocale(lang), { maximumFractionDigits: 3, minimumFractionDigits: 3 }), [lang]);
   const rate = (v: number) => (v >= 100 ? nf.format(v) : nf1.format(v));
   const none = t.noData;
 
   const msgSeries = useMemo(() => series(history, (p) => p.messagesPerSec), [history]);
-  const readSeries = useMemo(() => series(history, (p) => p.readingsPerSec), [history]);
   const outSeries = useMemo(() => series(history, (p) => p.activeOutages), [history]);
   const custSeries = useMemo(() => series(history, (p) => p.customersOut), [history]);
   const first = history[0]?.at ?? 0;
@@ -84,16 +84,16 @@ export const KpiPanel = memo(function KpiPanel({ kpis, alarm, history, complaint
           label={t.kpi.messagesPerSec}
           value={kpis ? rate(kpis.messagesPerSec) : none}
           unit={t.kpi.messagesUnit}
-          sub={windowLabel}
+          sub={kpis ? t.kpi.readingsPerSec(rate(kpis.readingsPerSec)) : windowLabel}
           spark={msgSeries}
           sparkLabel={windowLabel}
         />
         <Tile
-          name="readings-stored"
-          label={t.kpi.readingsStored}
-          value={kpis ? nf.format(kpis.readingsStored) : none}
-          sub={kpis ? t.kpi.readingsPerSec(rate(kpis.readingsPerSec)) : undefined}
-          spark={readSeries}
+          name="saifi-month"
+          label={t.kpi.reliability}
+          value={kpis ? nf3.format(kpis.saifiMonth) : none}
+          unit={t.kpi.saifiUnit}
+          sub={kpis ? t.kpi.saidiMonth(nf1.format(kpis.saidiMonth)) : undefined}
         />
         <Tile
           name="active-outages"

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { readHeaders } from '../access.ts';
 import type { OutageRisk } from '@gridwatch/shared';
 
 /** Answers kept per outage for the detail's cycle (a dozen outages at most). */
@@ -20,7 +21,7 @@ export function useOutageRisk(outageId: string | null, key: string): OutageRisk 
     setRisk(held?.risk ?? null);
     if (held && held.key === key) return;
     const ac = new AbortController();
-    fetch(`/api/outages/${encodeURIComponent(outageId)}/risk`, { signal: ac.signal, cache: 'no-store' })
+    fetch(`/api/outages/${encodeURIComponent(outageId)}/risk`, { signal: ac.signal, cache: 'no-store', headers: readHeaders() })
       .then((r) => (r.ok ? (r.json() as Promise<OutageRisk>) : null))
       .then((r) => {
         if (!r) return;

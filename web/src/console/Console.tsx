@@ -1,8 +1,10 @@
-// The duty officer's console at /console: sign in, then two views (tabs; `#orders` opens the
-// second): the queue of complaint alerts (live over the same socket as the wall) with the actions
-// on each: acknowledge, notify the customers out, call list, crew priority (shift lead and up),
-// resolve; and the work orders (Orders.tsx). Errors from the API are shown on the alert or order
-// they concern, in the console's language.
+// The duty officer's console at /console: sign in, then three views (tabs; `#orders` opens the
+// second, `#handover` the third): the queue of complaint alerts (live over the same socket as the
+// wall) with the actions on each: acknowledge, notify the customers out, call list, crew priority
+// (shift lead and up), resolve; the work orders (Orders.tsx); and the handover summary of the
+// shift (Handover.tsx). An alert, an order's outage or a handover item opens the outage detail
+// pane (OutagePane.tsx). Errors from the API are shown on the alert or order they concern, in the
+// console's language.
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { AlertActionKind, AlertDto, OutageDto } from '@gridwatch/shared';
 import { ALERT_SEVERITIES, ALERT_STATUSES } from '@gridwatch/shared';
@@ -34,9 +36,17 @@ import {
 import { consoleQueue, mergeAlerts, needsHistory, type SeverityFilter, type StatusFilter } from './queue.ts';
 import { OrdersView } from './Orders.tsx';
 import { openCount } from '../orders.ts';
+import { HandoverView } from './Handover.tsx';
+import { OutagePane } from './OutagePane.tsx';
+import { shiftFromHash } from './handover.ts';
+import type { HandoverShift } from '@gridwatch/shared';
 
-type Tab = 'alerts' | 'orders';
-const tabFromHash = (): Tab => (window.location.hash === '#orders' ? 'orders' : 'alerts');
+type Tab = 'alerts' | 'orders' | 'handover';
+const tabFromHash = (): Tab => {
+  const h = window.location.hash;
+  return h === '#orders' ? 'orders' : h.startsWith('#handover') ? 'handover' : 'alerts';
+};
+const tabHash = (tab: Tab, shift: HandoverShift) => (tab === 'orders' ? 'orders' : tab === 'handover' ? (shift === 'previous' ? 'handover-previous' : 'handover') : '');
 
 const consoleTitle = (t: Dict) => `${t.console.title} · ${t.product}`;
 
@@ -88,12 +98,28 @@ export function ConsoleApp({ store }: { store: WallStore }) {
     return () => clearInterval(id);
   }, []);
   const [tab, setTab] = useState<Tab>(tabFromHash);
-  const selectTab = useCallback((next: Tab) => {
+  const [shift, setShift] = useState<HandoverShift>(() => shiftFromHash(window.location.hash));
+  const showTab = useCallback((next: Tab, nextShift: HandoverShift) => {
     setTab(next);
+    setShift(nextShift);
     const url = new URL(window.location.href);
-    url.hash = next === 'orders' ? 'orders' : '';
+    url.hash = tabHash(next, nextShift);
     window.history.replaceState(null, '', url);
   }, []);
+  const selectTab = useCallback((next: Tab) => showTab(next, shift), [showTab, shift]);
+  const selectShift = useCallback((next: HandoverShift) => showTab('handover', next), [showTab]);
+  // The outage detail pane (over any tab), and an order to show in the work orders.
+  const [pane, setPane] = useState<string | null>(null);
+  const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
+  const closePane = useCallback(() => setPane(null), []);
+  const openOrder = useCallback(
+    (id: string) => {
+      setPane(null);
+      setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 }));
+      showTab('orders', shift);
+    },
+    [showTab, shift],
+  );
   const [teams, setTeams] = useState<ReadonlyMap<string, Team>>(new Map());
   useEffect(() => {
     const ac = new AbortController();
@@ -149,12 +175,43 @@ export function ConsoleApp({ store }: { store: WallStore }) {
           <nav className="console-tabs" role="tablist">
             <TabButton tab="alerts" current={tab} onSelect={selectTab} label={t.console.tabs.alerts} count={activeAlerts} />
             <TabButton tab="orders" current={tab} onSelect={selectTab} label={t.console.tabs.orders} count={openOrders} attention={attention} />
+            {atLeast(session.user.role, 'officer') ? <TabButton tab="handover" current={tab} onSelect={selectTab} label={t.console.tabs.handover} count={null} /> : null}
           </nav>
           {tab === 'alerts' ? (
-            <Queue store={store} alerts={view.data.alerts} outages={view.data.outages} threshold={view.data.risk?.threshold ?? null} session={session} onExpired={expired} t={t} lang={lang} />
+            <Queue store={store} alerts={view.data.alerts} outages={view.data.outages} threshold={view.data.risk?.threshold ?? null} session={session} onExpired={expired} onOpenOutage={setPane} t={t} lang={lang} />
+          ) : tab === 'orders' || !atLeast(session.user.role, 'officer') ? (
+            <OrdersView store={store} session={session} conn={view.conn} teams={teams} nowServer={serverNow(view.data, nowClient)} onExpired={expired} onOpenOutage={setPane} focus={focus} t={t} lang={lang} />
           ) : (
-            <OrdersView store={store} session={session} conn={view.conn} teams={teams} nowServer={serverNow(view.data, nowClient)} onExpired={expired} t={t} lang={lang} />
+            <HandoverView
+              session={session}
+              shift={shift}
+              onShift={selectShift}
+              teams={teams}
+              nowServer={serverNow(view.data, nowClient)}
+              onOpenOutage={setPane}
+              onOpenOrder={openOrder}
+              onExpired={expired}
+              t={t}
+              lang={lang}
+            />
           )}
+          {pane ? (
+            <OutagePane
+              key={pane}
+              outageId={pane}
+              store={store}
+              outages={view.data.outages}
+              alerts={view.data.alerts}
+              session={session}
+              teams={teams}
+              nowServer={serverNow(view.data, nowClient)}
+              onClose={closePane}
+              onOpenOrder={openOrder}
+              onExpired={expired}
+              t={t}
+              lang={lang}
+            />
+          ) : null}
         </main>
       ) : (
         <SignIn onSignedIn={signedIn} notice={notice} t={t} />
@@ -217,11 +274,12 @@ interface QueueProps {
   threshold: number | null;
   session: Session;
   onExpired: () => void;
+  onOpenOutage: (id: string) => void;
   t: Dict;
   lang: Lang;
 }
 
-function Queue({ store, alerts, outages, threshold, session, onExpired, t, lang }: QueueProps) {
+function Queue({ store, alerts, outages, threshold, session, onExpired, onOpenOutage, t, lang }: QueueProps) {
   const [status, setStatus] = useState<StatusFilter>('active');
   const [severity, setSeverity] = useState<SeverityFilter>('all');
   // Alerts the socket does not carry any more (resolved over an hour ago), when asked for.
@@ -305,6 +363,7 @@ function Queue({ store, alerts, outages, threshold, session, onExpired, t, lang 
             onToggle={toggleExpanded}
             onAlert={(x) => store.upsertAlerts([x])}
             onExpired={onExpired}
+            onOpenOutage={onOpenOutage}
             t={t}
             lang={lang}
           />
@@ -347,11 +406,12 @@ interface AlertCardProps {
   /** The alert as an action returned it (shown at once, before the socket's copy). */
   onAlert: (a: AlertDto) => void;
   onExpired: () => void;
+  onOpenOutage: (id: string) => void;
   t: Dict;
   lang: Lang;
 }
 
-function AlertCard({ alert: a, outage, threshold, session, expanded, onToggle, onAlert, onExpired, t, lang }: AlertCardProps) {
+function AlertCard({ alert: a, outage, threshold, session, expanded, onToggle, onAlert, onExpired, onOpenOutage, t, lang }: AlertCardProps) {
   const [busy, setBusy] = useState<Op | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -438,6 +498,9 @@ function AlertCard({ alert: a, outage, threshold, session, expanded, onToggle, o
         <span className="cq-time">
           {t.console.raised} {clock.time(a.raisedAt, now, true)}
         </span>
+        <button type="button" className="btn" onClick={() => onOpenOutage(a.outageId)} title={t.console.outagePane.openTitle} data-testid="alert-outage">
+          {t.console.outagePane.open}
+        </button>
         <button type="button" className="btn ghost" onClick={() => onToggle(a.id)} aria-expanded={expanded} data-testid="alert-expand">
           {expanded ? t.console.collapse : t.console.expand}
         </button>

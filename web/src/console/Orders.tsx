@@ -22,19 +22,23 @@ export interface OrdersViewProps {
   teams: ReadonlyMap<string, Team>;
   nowServer: number;
   onExpired: () => void;
+  /** Opens the outage detail pane. */
+  onOpenOutage: (id: string) => void;
+  /** An order to select (from the outage pane or the handover); `n` changes with every request. */
+  focus: { id: string; n: number } | null;
   t: Dict;
   lang: Lang;
 }
 
 /** Local date and time, "11-27 08:53": orders and contacts span days. */
-function useDateTime(lang: Lang): (ms: number) => string {
+export function useDateTime(lang: Lang): (ms: number) => string {
   return useMemo(() => {
     const f = new Intl.DateTimeFormat(numberLocale(lang), { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
     return (ms: number) => f.format(ms);
   }, [lang]);
 }
 
-export function OrdersView({ store, session, conn, teams, nowServer, onExpired, t, lang }: OrdersViewProps) {
+export function OrdersView({ store, session, conn, teams, nowServer, onExpired, onOpenOutage, focus, t, lang }: OrdersViewProps) {
   const w = t.console.wo;
   const ownTeam = session.user.role === 'team' ? (session.user.team ?? '') : null;
   const [filter, setFilter] = useState<OrderFilter>(() => ({ ...DEFAULT_ORDER_FILTER, team: ownTeam ?? '' }));
@@ -106,6 +110,9 @@ export function OrdersView({ store, session, conn, teams, nowServer, onExpired, 
     setSelected(id);
     setDetail((d) => (d?.order.id === id ? d : null));
   }, []);
+  useEffect(() => {
+    if (focus) select(focus.id);
+  }, [focus, select]);
 
   /** An action's answer: shown at once, in the detail and (through the store) the list and the wall state. */
   const changed = useCallback(
@@ -155,7 +162,20 @@ export function OrdersView({ store, session, conn, teams, nowServer, onExpired, 
           {!selected ? <div className="console-empty">{w.select}</div> : null}
           {selected && !detail && !detailError ? <div className="console-note">{w.loadingDetail}</div> : null}
           {detail ? (
-            <OrderDetailView key={detail.order.id} detail={detail} session={session} teams={sortedTeams} teamName={teamName} nowServer={nowServer} onChanged={changed} onSelect={select} onExpired={onExpired} t={t} lang={lang} />
+            <OrderDetailView
+              key={detail.order.id}
+              detail={detail}
+              session={session}
+              teams={sortedTeams}
+              teamName={teamName}
+              nowServer={nowServer}
+              onChanged={changed}
+              onSelect={select}
+              onOpenOutage={onOpenOutage}
+              onExpired={onExpired}
+              t={t}
+              lang={lang}
+            />
           ) : null}
         </section>
       </div>
@@ -241,12 +261,13 @@ interface OrderDetailViewProps {
   nowServer: number;
   onChanged: (order: OrderDto) => void;
   onSelect: (id: string) => void;
+  onOpenOutage: (id: string) => void;
   onExpired: () => void;
   t: Dict;
   lang: Lang;
 }
 
-function OrderDetailView({ detail, session, teams, teamName, nowServer, onChanged, onSelect, onExpired, t, lang }: OrderDetailViewProps) {
+function OrderDetailView({ detail, session, teams, teamName, nowServer, onChanged, onSelect, onOpenOutage, onExpired, t, lang }: OrderDetailViewProps) {
   const { order: o, customerHistory, outage } = detail;
   const w = t.console.wo;
   const dt = useDateTime(lang);
@@ -295,6 +316,11 @@ function OrderDetailView({ detail, session, teams, teamName, nowServer, onChange
                 {' '}
                 · <span className="mono">{outage.device}</span> · {t.status[outage.status]} · {t.alerts.customers(String(outage.customers))}
               </span>
+            ) : null}
+            {o.outageId ? (
+              <button type="button" className="btn small wo-outage-open" onClick={() => onOpenOutage(o.outageId!)} title={t.console.outagePane.openTitle} data-testid="order-outage-open">
+                {t.console.outagePane.open}
+              </button>
             ) : null}
           </dd>
         </div>

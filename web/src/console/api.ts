@@ -1,7 +1,9 @@
 // The console's side of the HTTP API: sign-in, the bearer token kept in sessionStorage, alert
 // and work-order actions, and API errors in the console's words. The pure parts are unit-tested
 // (console.test.ts).
-import type { AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, NoticeRecord, OrderAction, OrderBrief, OrderDetail, OrderDto } from '@gridwatch/shared';
+import type {
+  AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, HandoverShift, HandoverSummary, NoticeRecord, OrderAction, OrderBrief, OrderDetail, OrderDto, OutageDto, OutageRisk,
+} from '@gridwatch/shared';
 import type { Dict, Role } from '../i18n.ts';
 import { ROLES } from '../i18n.ts';
 
@@ -72,7 +74,8 @@ export async function api<T>(method: 'GET' | 'POST', path: string, opts: { token
       method,
       headers: {
         ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        // Reads without a token of their own go with the session (needed when WALL_TOKENS is set).
+        ...((opts.token ?? loadSession()?.token) ? { authorization: `Bearer ${opts.token ?? loadSession()!.token}` } : {}),
       },
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       cache: 'no-store',
@@ -113,6 +116,23 @@ export const listOrders = (token: string, query: string, signal?: AbortSignal) =
 export const getOrder = (token: string, id: string, signal?: AbortSignal) => api<OrderDetail>('GET', `/api/orders/${encodeURIComponent(id)}`, { token, signal });
 export const orderAction = (token: string, id: string, action: OrderAction) => api<{ order: OrderDto }>('POST', `/api/orders/${encodeURIComponent(id)}/actions`, { token, body: action });
 export const listTeams = (signal?: AbortSignal) => api<{ teams: Team[] }>('GET', '/api/teams', { signal });
+
+/** A notice as `GET /api/notices` lists it: its recipients counted, not named. */
+export type NoticeBrief = Omit<NoticeRecord, 'customers'> & { customers: number };
+// The outage, its risk and its notices can be read without signing in (the wall does); the
+// console sends its token all the same, for a GridWatch that wants one on every read.
+export const getOutage = (token: string, id: string, signal?: AbortSignal) => api<OutageDto>('GET', `/api/outages/${encodeURIComponent(id)}`, { token, signal });
+/** The open outage's complaint risk; null when it has none (restored, nested or not scored yet: 404). */
+export const getOutageRisk = (token: string, id: string, signal?: AbortSignal) =>
+  api<OutageRisk>('GET', `/api/outages/${encodeURIComponent(id)}/risk`, { token, signal }).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+export const listNotices = (token: string, outageId: string, signal?: AbortSignal) =>
+  api<{ notices: NoticeBrief[] }>('GET', `/api/notices?outage=${encodeURIComponent(outageId)}&limit=100`, { token, signal });
+export const listOutageOrders = (token: string, outageId: string, signal?: AbortSignal) =>
+  api<{ orders: OrderBrief[]; total: number }>('GET', `/api/orders?outage=${encodeURIComponent(outageId)}&limit=100`, { token, signal });
+export const getHandover = (token: string, shift: HandoverShift, signal?: AbortSignal) => api<HandoverSummary>('GET', `/api/handover?shift=${shift}`, { token, signal });
 
 /** What went wrong, in the console's language; `action` tells which button was pressed. */
 export function describeError(err: unknown, t: Dict, action?: AlertActionKind | 'acknowledge' | 'resolve' | 'login'): string {
