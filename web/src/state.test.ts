@@ -26,7 +26,9 @@ import {
   pruneOutages,
   pruneState,
   riskClass,
+  outageShapes,
   serverNow,
+  shapesKey,
   sortOutages,
   startOfLocalDay,
   transformerStates,
@@ -193,6 +195,24 @@ describe('derived views', () => {
     expect(states.out).toEqual(['T1', 'T3']);
     expect(states.planned).toEqual(['T5']);
     expect(states.recent).toEqual(['T2', 'T4']);
+  });
+
+  it('keys the map areas by what they look like, not by ids, ETRs or rebuilds', () => {
+    const now = 10 * MIN;
+    const o = outage('1', { transformers: ['T1', 'T2'], customers: 40 });
+    const key = shapesKey(outageShapes([o], now));
+    // Rebuilt shapes, a new ETR, more evidence, a new status of the same kind: same picture.
+    expect(shapesKey(outageShapes([{ ...o, etr: now + 60 * MIN, status: 'probable', evidence: [{ ts: now, device: 'T1', kind: 'rollup' }] }], now))).toBe(key);
+    expect(shapesKey(outageShapes([{ ...o, id: 'other' }], now + MIN))).toBe(key);
+    // Another station area, fewer customers out (a smaller disc), another place, another kind: redrawn.
+    expect(shapesKey(outageShapes([{ ...o, transformers: ['T1', 'T3'] }], now))).not.toBe(key);
+    expect(shapesKey(outageShapes([{ ...o, steps: [{ at: now, customers: 10 }] }], now))).not.toBe(key);
+    expect(shapesKey(outageShapes([{ ...o, lon: o.lon + 0.01 }], now))).not.toBe(key);
+    expect(shapesKey(outageShapes([{ ...o, status: 'planned' }], now))).not.toBe(key);
+    // Restored: amber while recent, then gone.
+    const restored = { ...o, status: 'restored' as const, restoredAt: now };
+    expect(shapesKey(outageShapes([restored], now))).not.toBe(key);
+    expect(shapesKey(outageShapes([restored], now + RECENT_MS + 1))).toBe('');
   });
 
   it('counts only unplanned grid outages as an alarm', () => {

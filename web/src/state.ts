@@ -424,6 +424,15 @@ export function outageShapes(outages: Iterable<OutageDto>, nowServer: number, re
 }
 
 /**
+ * What the map's outage areas look like, as a string: equal exactly when kinds, station areas,
+ * locations and sizes (customers) are, whatever the ids and however often the shapes were
+ * rebuilt. The map redraws its thousands of discs only when this changes.
+ */
+export function shapesKey(shapes: readonly OutageShape[]): string {
+  return shapes.map((s) => `${s.kind}|${s.lon},${s.lat}|${s.customers}|${s.areas.join(',')}`).join(';');
+}
+
+/**
  * Station areas to draw red (active, non-planned), blue-grey (active planned) and amber
  * (momentary / restored within `recentMs`). Red wins over blue-grey, both over amber.
  */

@@ -1,9 +1,10 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { readHeaders } from '../access.ts';
 import L from 'leaflet';
 import type { AlertDto, MapNetwork, NetworkSummary, OutageDto, RiskBrief, WallConfig } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
-import { outageShapes, riskClass, statesOfShapes, type OutageShape, type RiskClass } from '../state.ts';
+import { outageShapes, riskClass, shapesKey, statesOfShapes, type OutageShape, type RiskClass } from '../state.ts';
 import { LARGE_NETWORK, MAX_FEEDER_LABELS, mercX, mercY, mercator, outageRadius, placeLabels, sizesFor, substationLabels, type Rect, type Sizes } from '../mapgeom.ts';
 import { COLORS, cssVar, remPx } from '../dom.ts';
 import { CanvasLayer, scratch, type CanvasView } from './canvasLayer.ts';
@@ -309,43 +310,54 @@ const KIND_STYLE = {
 
 const scratchFill: { canvas?: HTMLCanvasElement } = {};
 const scratchEdge: { canvas?: HTMLCanvasElement } = {};
+/**
+ * The outage areas as last drawn, with the key of what they show (shapes and view). Redrawing
+ * thousands of discs takes a software-rendered wall a few hundred ms, and most redraws (risk
+ * updates, the detail's focus, the clock, a new ETR) leave the areas as they are.
+ */
+const areasCache: { canvas?: HTMLCanvasElement; key?: string } = {};
 
-function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, container: HTMLElement): Pulse[] {
-  const rem = remPx();
+/** Opaque discs per path: many small paths rasterize several times faster than one of thousands. */
+const DISCS_PER_PATH = 64;
+
+/** Where an outage is located, in map pixels (null when it has no coordinates). */
+function locatedAt(s: OutageShape, v: CanvasView): [number, number] | null {
+  if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) return null;
+  const [x, y] = mercator(s.lon, s.lat);
+  return [x * v.scale - v.ox, y * v.scale - v.oy];
+}
+
+/** The outages' areas, station areas and located devices, kind by kind (amber, blue-grey, red on top). */
+function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, shapesAll: readonly OutageShape[], rem: number): void {
   const sz = sizesOf(geo, v, rem);
   const { scale, ox, oy } = v;
   const idx = (s: OutageShape) => s.areas.map((t) => geo.index.get(t)).filter((i): i is number => i !== undefined);
-  const located = (s: OutageShape): [number, number] | null => {
-    if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) return null;
-    const [x, y] = mercator(s.lon, s.lat);
-    return [x * scale - ox, y * scale - oy];
-  };
   const edgeW = Math.max(1, rem * 0.1);
 
   for (const kind of ['recent', 'planned', 'alarm'] as const) {
-    const shapes = scene.shapes.filter((s) => s.kind === kind);
+    const shapes = shapesAll.filter((s) => s.kind === kind);
     if (!shapes.length) continue;
     const style = KIND_STYLE[kind];
-    const parts = shapes.map((s) => ({ s, at: located(s), areas: idx(s) }));
+    const parts = shapes.map((s) => ({ s, at: locatedAt(s, v), areas: idx(s) }));
 
     // The highlighted area: a disc around every station area of the outage, and one around its
     // location sized by its customers; drawn opaque on a scratch canvas and laid on translucent,
     // so overlaps do not darken. Its edge: the same discs grown by a line width, less the discs.
     const discs = (c: CanvasRenderingContext2D, grow: number) => {
+      let n = 0;
+      const disc = (x: number, y: number, r: number) => {
+        c.moveTo(x + r, y);
+        c.arc(x, y, r, 0, Math.PI * 2);
+        if (++n % DISCS_PER_PATH === 0) {
+          c.fill();
+          c.beginPath();
+        }
+      };
       c.beginPath();
       for (const { s, at, areas } of parts) {
         const r = sz.halo + grow;
-        for (const i of areas) {
-          const x = geo.tx[i]! * scale - ox;
-          const y = geo.ty[i]! * scale - oy;
-          c.moveTo(x + r, y);
-          c.arc(x, y, r, 0, Math.PI * 2);
-        }
-        if (at && kind !== 'recent') {
-          const rr = outageRadius(s.customers, rem) + grow;
-          c.moveTo(at[0] + rr, at[1]);
-          c.arc(at[0], at[1], rr, 0, Math.PI * 2);
-        }
+        for (const i of areas) disc(geo.tx[i]! * scale - ox, geo.ty[i]! * scale - oy, r);
+        if (at && kind !== 'recent') disc(at[0], at[1], outageRadius(s.customers, rem) + grow);
       }
       c.fill();
     };
@@ -361,8 +373,10 @@ function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, sce
       const edge = scratch(ctx, scratchEdge);
       edge.fillStyle = style.color;
       discs(edge, edgeW);
+      // Less the discs: the fill's pixels, not a second pass over thousands of paths.
+      edge.setTransform(1, 0, 0, 1, 0, 0);
       edge.globalCompositeOperation = 'destination-out';
-      discs(edge, 0);
+      edge.drawImage(fill.canvas, 0, 0);
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.globalAlpha = style.edge;
@@ -386,6 +400,21 @@ function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, sce
       }
     }
   }
+}
+
+function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, container: HTMLElement): Pulse[] {
+  const rem = remPx();
+  const located = (s: OutageShape) => locatedAt(s, v);
+
+  const key = `${geo.version}|${ctx.canvas.width}x${ctx.canvas.height}|${v.width}x${v.height}|${v.scale},${v.ox},${v.oy}|${rem}|${shapesKey(scene.shapes)}`;
+  if (areasCache.key !== key) {
+    drawAreas(scratch(ctx, areasCache), v, geo, scene.shapes, rem);
+    areasCache.key = key;
+  }
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(areasCache.canvas!, 0, 0);
+  ctx.restore();
 
   // Complaint risk of active outages: a gauge ring around each; unacknowledged alerts pulse.
   const pulses: Pulse[] = [];
@@ -581,7 +610,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
             if (window.__gridwatchMap === early) window.__gridwatchMap = undefined;
           }
         } else {
-          const res = await fetch('/api/network/map', { signal: ac.signal, cache: 'no-cache' });
+          const res = await fetch('/api/network/map', { signal: ac.signal, cache: 'no-cache', headers: readHeaders() });
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           m = (await res.json()) as MapNetwork;
         }

@@ -1,10 +1,30 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Chart } from '../echarts.ts';
 
-// ECharts is about half of the wall's script: loaded on its own, after the first render, so that
-// it does not hold up the map.
+// ECharts is about half of the wall's script: loaded on its own once the network map is on screen
+// (MapView's performance mark), so that loading it and drawing the first charts do not hold up
+// the map; at the latest after MAP_WAIT_MS, so that charts come even when the map does not.
+const MAP_MARK = 'gridwatch:map-rendered';
+const MAP_WAIT_MS = 4_000;
+
+function mapOnScreen(): Promise<void> {
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName(MAP_MARK).length) return resolve();
+    const timer = setTimeout(done, MAP_WAIT_MS);
+    const po = new PerformanceObserver((list) => {
+      if (list.getEntriesByName(MAP_MARK).length) done();
+    });
+    po.observe({ type: 'mark' });
+    function done() {
+      clearTimeout(timer);
+      po.disconnect();
+      resolve();
+    }
+  });
+}
+
 let echartsModule: Promise<typeof import('../echarts.ts')> | null = null;
-const loadEcharts = () => (echartsModule ??= import('../echarts.ts'));
+const loadEcharts = () => (echartsModule ??= mapOnScreen().then(() => import('../echarts.ts')));
 
 /**
  * An ECharts instance on `el`, created once ECharts has loaded, resized with its box and
