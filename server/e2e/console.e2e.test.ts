@@ -89,6 +89,11 @@ describe('complaint early warning, wall and console', () => {
     // The outage is marked by its risk in the list and on the map.
     await eventually(async () => (await wall.locator(`[data-testid="outage-row"][data-outage-device="${tf.id}"] [data-testid="risk-badge"]`).count()) === 1, 10_000, 'risk badge in the outage list');
     await eventually(async () => (await wall.getAttribute('[data-testid="map"]', 'data-alert-outages'))?.split(',').includes(outageId), 10_000, 'the map marking the alerted outage');
+    // The ticker pages it, coloured while nobody has acknowledged it.
+    const raised = wall.locator('[data-testid="ticker-item"][data-kind="alert-raised"]').first();
+    await raised.waitFor({ timeout: 10_000 });
+    expect(await raised.textContent()).toContain(tf.id);
+    expect(['amber', 'red']).toContain(await raised.getAttribute('data-tone'));
     await wall.screenshot({ path: path.join(SHOTS, 'wall-e2e-alert.png') });
 
     // The console: sign in as the duty officer.
@@ -131,5 +136,6 @@ describe('complaint early warning, wall and console', () => {
 
     // The wall follows live.
     await eventually(async () => (await wall.getAttribute(row, 'data-status')) === 'actioned', 10_000, 'alert actioned on the wall');
+    await eventually(async () => (await raised.getAttribute('data-tone')) === 'dim', 10_000, 'the acknowledged alert greyed on the ticker');
   });
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   db = await testDatabase();
   broker = await testBroker();
-  const config = await testConfig(db, broker, { network: 'demo', consolePassword: PASSWORD, teamPassword: PASSWORD, intakeApiKeys: [{ name: 'hotline', key: KEY }] });
+  const config = await testConfig(db, broker, { network: 'demo', consolePassword: PASSWORD, teamPassword: PASSWORD, intakeApiKeys: [{ name: 'hotline', key: KEY }], orderTickS: 0.5 });
   system = await startSystem(config, quietLogger, { httpLogger: false });
   await eventually(() => system.core.mqttConnected(), 10_000, 'ingest connected');
   client = await mqtt.connectAsync(broker.url, { clientId: `${config.mqttClientId}-e2e-orders` });
@@ -86,6 +86,10 @@ describe('work orders, wall and console', () => {
     );
     await eventually(async () => (await wall.getAttribute('[data-testid="service-panel"]', 'data-open')) === '2', 15_000, 'two open orders on the wall');
     expect(await wall.getAttribute('[data-testid="service-panel"]', 'data-attention')).toBe('0');
+    // Today's contacts by channel, in the trend chart's legend.
+    const channelCount = (ch: string) => wall.getAttribute(`[data-testid="service-channels"] [data-channel="${ch}"]`, 'data-count');
+    expect([await channelCount('hotline'), await channelCount('wechat'), await channelCount('app')]).toEqual(['1', '1', '0']);
+    expect(await wall.getAttribute('[data-testid="service-trend"]', 'data-hours')).toBe('24');
     await wall.screenshot({ path: path.join(SHOTS, 'wall-e2e-orders.png') });
 
     // The team leader sees the team's order only, works it, and may not call back.
@@ -123,5 +127,39 @@ describe('work orders, wall and console', () => {
     ]);
     // The other order was classified from its text alone.
     expect((await system.orders.detail('WO-e2e-w1'))?.order.category).toBe('attitude');
+  });
+
+  it('puts an order that runs overdue on the ticker, in red while it waits, and counts the missed limit in the trend', async () => {
+    const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await wall.goto(system.url);
+    await wall.waitForSelector('[data-testid="ticker"]');
+    // A voltage complaint from 130 minutes ago: its 45 (urban) to 120 (remote) minute limit is past,
+    // so it escalates to the company at once and is overdue.
+    const customer = network.customers[40]!;
+    const res = await fetch(`${system.url}/api/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'e2e-v1', ts: new Date(Date.now() - 130 * 60_000).toISOString(), channel: 'app', customer: customer.id, category: 'voltage', type: 'complaint' }),
+    });
+    expect(res.status).toBe(201);
+    const item = wall.locator('[data-testid="ticker-item"][data-kind="order-overdue"]').first();
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.textContent()).toContain('WO-e2e-v1');
+    expect(await item.getAttribute('data-tone')).toBe('red');
+    // Found past its whole limit: one step straight to the company.
+    expect(await wall.locator('[data-testid="ticker-item"][data-kind="order-escalated"]').count()).toBe(1);
+    expect(Number(await wall.getAttribute('[data-testid="ticker"]', 'data-live'))).toBe(2);
+    await eventually(async () => Number(await wall.getAttribute('[data-testid="service-trend"]', 'data-missed')) >= 1, 10_000, 'the missed limit in the trend');
+    // Supervision holds until the order is closed; then the ticker keeps the item, in grey.
+    const order = (await system.orders.detail('WO-e2e-v1'))!.order;
+    const leader = { username: `team-${order.team}`, displayName: 'lead', role: 'team' as const, team: order.team! };
+    const officer = { username: 'officer', displayName: 'officer', role: 'officer' as const };
+    await system.orders.act('WO-e2e-v1', { action: 'accept' }, leader);
+    await system.orders.act('WO-e2e-v1', { action: 'on-site' }, leader);
+    await system.orders.act('WO-e2e-v1', { action: 'resolve' }, leader);
+    await system.orders.act('WO-e2e-v1', { action: 'callback-1', solved: true }, officer);
+    await system.orders.act('WO-e2e-v1', { action: 'callback-2', score: 4 }, officer);
+    await eventually(async () => (await item.getAttribute('data-tone')) === 'dim', 15_000, 'the handled order greyed on the ticker');
+    await wall.screenshot({ path: path.join(SHOTS, 'wall-e2e-ticker.png') });
   });
 });

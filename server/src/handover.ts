@@ -5,7 +5,7 @@
 // it handed over, not what is open now), or as things stand for a shift under way. Definitions:
 // README "Handover".
 import {
-  ALERT_ACTIONS, ALERT_SEVERITIES, CHANNELS, ORDER_CATEGORIES, dueReached, needsAttention,
+  ALERT_ACTIONS, ALERT_SEVERITIES, CHANNELS, ORDER_CATEGORIES, dueReached, escalationOfStep, needsAttention, supervisionOfStep,
   type AlertDto, type AlertSeverity, type AlertStatus, type EscalatedLevel, type EscalationLevel, type HandoverAlert, type HandoverItem, type HandoverReason,
   type HandoverOutage, type HandoverShift, type HandoverSummary, type OrderDto, type OrderStatus, type OutageDto, type OutageStatus,
   type SupervisionLevel,
@@ -128,8 +128,7 @@ export function orderAt(o: OrderDto, at: number): OrderDto | null {
       status = 'callback-1';
       statusAt = s.at;
     } else if (s.kind === 'escalated') {
-      const level = /^(team-leader|department|company):/.exec(s.note ?? '')?.[1] as SupervisionLevel | undefined;
-      if (level) supervision = level;
+      supervision = supervisionOfStep(s.note) ?? supervision;
     } else if (s.kind === 'reopened') {
       supervision = 'none';
       resolvedAt = null;
@@ -156,8 +155,7 @@ export function alertAt(a: AlertDto, at: number): AlertDto | null {
     if (s.at >= at) continue;
     if (ALERT_STATUS_STEPS.has(s.status)) status = s.status as AlertStatus;
     else if (s.status === 'escalated') {
-      const level = /: (shift-lead|manager)$/.exec(s.note ?? '')?.[1] as EscalationLevel | undefined;
-      if (level) escalation = level;
+      escalation = escalationOfStep(s.note) ?? escalation;
     }
   }
   const actions = a.actions.filter((x) => x.at < at);
@@ -373,8 +371,8 @@ export function summariseHandover(data: HandoverData, opts: HandoverOptions): Ha
       acknowledged: withStep((s) => s.status === 'acknowledged').length,
       actioned: withStep((s) => s.status === 'action').length,
       actions,
-      escalatedShiftLead: withStep((s) => s.status === 'escalated' && /: shift-lead$/.test(s.note ?? '')).length,
-      escalatedManager: withStep((s) => s.status === 'escalated' && /: manager$/.test(s.note ?? '')).length,
+      escalatedShiftLead: withStep((s) => s.status === 'escalated' && escalationOfStep(s.note) === 'shift-lead').length,
+      escalatedManager: withStep((s) => s.status === 'escalated' && escalationOfStep(s.note) === 'manager').length,
       resolved: resolvedAlerts.length,
       resolvedBySystem: resolvedAlerts.filter((a) => a.steps.some((s) => within(s.at) && s.status === 'resolved' && s.by === 'system')).length,
       responseMedianMin: median(firstResponse),

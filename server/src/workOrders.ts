@@ -9,7 +9,7 @@ import { getOrder, latestReadings, orderOfContact, plannedAnnouncements, loadDes
 import type { Pool } from './db/pool.ts';
 import { classifyContact } from './orders/classify.ts';
 import { brief, parseLimits, publicBrief, WorkOrderDesk, type ContactIn, type IntakeResult } from './orders/desk.ts';
-import { customersServed, serviceKpis, serviceKpisBy, type KpiScope } from './orders/kpis.ts';
+import { customersServed, serviceEvents, serviceHours, serviceKpis, serviceKpisBy, type KpiScope } from './orders/kpis.ts';
 import type { LiveFacts } from './orders/triage.ts';
 
 const H = 3_600_000;
@@ -143,7 +143,14 @@ export class WorkOrders {
       .sort((a, b) => level[b.supervision] - level[a.supervision] || a.deadline - b.deadline)
       .slice(0, 20)
       .map(publicBrief);
-    return { at: now, today: serviceKpis(orders, from, from + DAY, { by: 'company', id: null }, this.served.company), open, attention };
+    return {
+      at: now,
+      today: serviceKpis(orders, from, from + DAY, { by: 'company', id: null }, this.served.company),
+      open,
+      attention,
+      hours: serviceHours(orders, now),
+      events: serviceEvents(orders, now - 12 * 3_600_000),
+    };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { indexNetwork, needsAttention, type ConsoleUser, type NetworkFile, type OrderDto, type OutageDto } from '@gridwatch/shared';
 import { classifyContact } from '../src/orders/classify.ts';
 import { OrderError, parseLimits, WorkOrderDesk, type ContactIn } from '../src/orders/desk.ts';
-import { serviceKpis, serviceKpisBy } from '../src/orders/kpis.ts';
+import { serviceEvents, serviceHours, serviceKpis, serviceKpisBy } from '../src/orders/kpis.ts';
 
 const DAY0 = Date.parse('2026-06-01T00:00:00Z');
 const MIN = 60_000;
@@ -249,6 +249,43 @@ describe('a day of work orders', () => {
     expect(k.channels.app).toEqual({ contacts: 3, orders: 1, dispatchAccuracy: 0, handlingMinMedian: null });
     expect(k.channels.hall).toEqual({ contacts: 2, orders: 1, dispatchAccuracy: 1, handlingMinMedian: 228 });
     expect(k.channels.wechat).toEqual({ contacts: 1, orders: 0, dispatchAccuracy: null, handlingMinMedian: null });
+  });
+
+  it('gives the wall its hourly trend: contacts per channel, and time limits ended and missed per hour', () => {
+    const hours = serviceHours(d.desk.list(), t('14:00'));
+    expect(hours).toHaveLength(24);
+    expect(hours[0]!.hour).toBe(t('14:00') - 23 * 3_600_000);
+    expect(hours[23]!.hour).toBe(t('14:00'));
+    const at = (hh: string) => hours.find((h) => h.hour === t(hh))!;
+    // 08h: k1 and k5 by hotline, k2 and k6 by app, k3 by WeChat, k4 at the hall (k2's redelivery once).
+    expect(at('08:00').contacts).toEqual({ hotline: 2, app: 2, wechat: 1, hall: 1 });
+    // 10h: k7 and k8 by hotline, k9 by app, k10 at the hall (k10's order merged into k8's: counted once).
+    expect(at('10:00').contacts).toEqual({ hotline: 2, app: 1, wechat: 0, hall: 1 });
+    // Limits ended by 14:00: k1 08:50 (on site 08:40), k5 09:00 (resolved 09:10: missed),
+    // k6 10:20 (remote, 120 min; on site 09:30), k8 12:00 (rural, 90 min; resolved by restoration 11:00).
+    // k4 (24 h, reopened at 11:00) and k7 (72 h) are not due yet.
+    expect(hours.filter((h) => h.due > 0).map((h) => [new Date(h.hour).toISOString().slice(11, 13), h.due, h.missed])).toEqual([
+      ['08', 1, 0],
+      ['09', 1, 1],
+      ['10', 1, 0],
+      ['12', 1, 0],
+    ]);
+  });
+
+  it('lists escalations and missed limits for the ticker, newest first, with the level reached', () => {
+    const events = serviceEvents(d.desk.list(), DAY0);
+    // k1: 50% of 45 min from 08:05 at 08:27:30, on site at 08:40 before 80%. k5: all three levels and
+    // overdue (45 min from 08:15). k6: 50% of 120 min from 08:20 at 09:20, on site at 09:30.
+    expect(events.map((e) => [e.orderId, e.kind, e.level, e.at])).toEqual([
+      ['WO-k6', 'escalated', 'team-leader', t('09:20')],
+      ['WO-k5', 'escalated', 'company', t('09:00')],
+      ['WO-k5', 'overdue', 'company', t('09:00')],
+      ['WO-k5', 'escalated', 'department', t('08:51')],
+      ['WO-k5', 'escalated', 'team-leader', t('08:37') + 30_000],
+      ['WO-k1', 'escalated', 'team-leader', t('08:27') + 30_000],
+    ]);
+    expect(events[0]).toMatchObject({ category: 'voltage', team: 'A', grid: 'G3' });
+    expect(serviceEvents(d.desk.list(), t('09:00'), 2).map((e) => e.at)).toEqual([t('09:20'), t('09:00')]);
   });
 
   it('breaks the KPIs down per team and grid with each one’s customers', () => {

@@ -241,6 +241,32 @@ export interface ServiceKpis {
   planned: { outages: number; announcedLate: number; noticeDays: number } | null;
 }
 
+/**
+ * One clock hour of the work orders' trend (the wall's trend chart). `due`: orders whose time
+ * limit (for their current dispatch) ended in the hour; `missed`: of those, the ones that had not
+ * reached their due step by then. Hours still running count the limits ended so far.
+ */
+export interface ServiceHour {
+  /** Epoch ms of the hour's start. */
+  hour: number;
+  /** Contacts received in the hour, per channel. */
+  contacts: Record<Channel, number>;
+  due: number;
+  missed: number;
+}
+
+/** A supervision step of an order, for the wall's alert and escalation ticker. */
+export interface ServiceEvent {
+  orderId: string;
+  at: number;
+  kind: 'escalated' | 'overdue';
+  /** The supervision level reached (escalated) or held (overdue). */
+  level: SupervisionLevel;
+  category: OrderCategory;
+  grid: string | null;
+  team: string | null;
+}
+
 /** What the wall shows of the work orders: today's KPIs and the orders that need attention. */
 export interface ServiceSummary {
   at: number;
@@ -249,4 +275,13 @@ export interface ServiceSummary {
   open: Partial<Record<OrderStatus, number>>;
   /** Open orders that are overdue or escalated, most urgent first (at most 20). */
   attention: OrderBrief[];
+  /** The last 24 clock hours, oldest first (the current hour last). */
+  hours: ServiceHour[];
+  /** Escalations and missed limits of the last 12 hours, newest first (at most 30). */
+  events: ServiceEvent[];
+}
+
+/** The supervision level an order's `escalated` step reached (its note starts with the level). */
+export function supervisionOfStep(note: string | undefined): SupervisionLevel | null {
+  return (/^(team-leader|department|company):/.exec(note ?? '')?.[1] as SupervisionLevel | undefined) ?? null;
 }

@@ -11,6 +11,11 @@ export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 export const ESCALATION_LEVELS = ['officer', 'shift-lead', 'manager'] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
+/** The level an alert's `escalated` step reached (its note ends with the level). */
+export function escalationOfStep(note: string | undefined): EscalationLevel | null {
+  return (/: (shift-lead|manager)$/.exec(note ?? '')?.[1] as EscalationLevel | undefined) ?? null;
+}
+
 export const ALERT_ACTIONS = ['notify', 'call-list', 'crew-priority'] as const;
 export type AlertActionKind = (typeof ALERT_ACTIONS)[number];
 

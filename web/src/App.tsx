@@ -8,6 +8,7 @@ import { Header } from './components/Header.tsx';
 import { AlertPanel } from './components/AlertPanel.tsx';
 import { KpiPanel } from './components/KpiPanel.tsx';
 import { ServicePanel } from './components/ServicePanel.tsx';
+import { Ticker } from './components/Ticker.tsx';
 import { MapView } from './components/MapView.tsx';
 import { OutageList } from './components/OutageList.tsx';
 import { OutageDetail } from './components/OutageDetail.tsx';
@@ -123,6 +124,7 @@ export function App({ store }: { store: WallStore }) {
           />
         </div>
       </main>
+      <Ticker alerts={data.alerts} outages={data.outages} service={data.service} nowServer={Math.floor(nowServer / 60_000) * 60_000} t={t} lang={lang} />
     </div>
   );
 }

@@ -106,6 +106,12 @@ export interface Dict {
     legendPlanned: string;
     legendRecent: string;
     legendSubstation: string;
+    /** A clustered map: one disc per screen cell of station areas, its area by their customers. */
+    legendCluster: string;
+    /** A clustered map: a red cell, with its customers out beside it where there is room. */
+    legendOutCluster: string;
+    /** The glow under an outage whose complaint risk is at or above the alert threshold. */
+    legendHeat: string;
     /** The ring around an outage: its complaint risk (the arc is the probability). */
     legendRisk: string;
     /** The pulsing ring: an alert nobody has acknowledged yet. */
@@ -172,6 +178,19 @@ export interface Dict {
     more: (n: number) => string;
     /** Tooltip of a KPI: its definition. */
     hints: { complaintsPer10k: string; overdueRate: string; firstContactResolution: string; satisfaction: string; repeatRate: string; warnedShare: string; openOrders: string };
+    /** The hourly trend chart: contacts per channel (bars) and the overdue rate (line). */
+    trend: { title: string; overdueRate: string; span: string; hint: string };
+  };
+  /** The alert and escalation ticker along the wall's foot. */
+  ticker: {
+    title: string;
+    none: string;
+    alertRaised: (severity: string) => string;
+    alertEscalated: (level: string) => string;
+    orderEscalated: (level: string) => string;
+    orderOverdue: string;
+    customers: (n: string) => string;
+    team: (id: string) => string;
   };
   console: ConsoleDict;
 }
@@ -609,6 +628,9 @@ const zh: Dict = {
     legendPlanned: '计划停电',
     legendRecent: '瞬时 / 刚恢复',
     legendSubstation: '变电站',
+    legendCluster: '台区（面积∝用户数）',
+    legendOutCluster: '停电（数字：停电户）',
+    legendHeat: '高投诉风险',
     legendRisk: '投诉风险',
     legendAlert: '待确认预警',
   },
@@ -737,6 +759,17 @@ const zh: Dict = {
       warnedShare: '停电投诉中事先已预警或已通知的比例',
       openOrders: '当前所有尚未归档的工单',
     },
+    trend: { title: '来电渠道与超时率', overdueRate: '超时率', span: '每小时 · 近24小时', hint: '柱：每小时各渠道来电；线：该小时到期工单中未按时到场或处理的比例' },
+  },
+  ticker: {
+    title: '预警督办',
+    none: '近6小时无预警或督办',
+    alertRaised: (sev) => `投诉预警 · ${sev}`,
+    alertEscalated: (level) => `预警未确认 → ${level}`,
+    orderEscalated: (level) => `工单${level}`,
+    orderOverdue: '工单超时',
+    customers: (n) => `${n} 户`,
+    team: (id) => `班组 ${id}`,
   },
   console: {
     title: '值班处置台',
@@ -1121,6 +1154,9 @@ const en: Dict = {
     legendPlanned: 'Planned',
     legendRecent: 'Momentary / just restored',
     legendSubstation: 'Substation',
+    legendCluster: 'Station areas (area ∝ customers)',
+    legendOutCluster: 'Out (figure: customers out)',
+    legendHeat: 'High complaint risk',
     legendRisk: 'Complaint risk',
     legendAlert: 'Alert not acknowledged',
   },
@@ -1249,6 +1285,17 @@ const en: Dict = {
       warnedShare: 'Outage complaints preceded by an alert or a notice',
       openOrders: 'Orders not closed yet, whichever day they came in',
     },
+    trend: { title: 'Contacts by channel, overdue rate', overdueRate: 'Overdue', span: 'per hour · last 24 h', hint: 'Bars: contacts per hour by channel; line: share of the orders due in the hour that missed their time limit' },
+  },
+  ticker: {
+    title: 'Alerts & escalations',
+    none: 'No alerts or escalations in the last 6 hours',
+    alertRaised: (sev) => `Complaint alert · ${sev}`,
+    alertEscalated: (level) => `Alert not acknowledged → ${level}`,
+    orderEscalated: (level) => `Order escalated → ${level}`,
+    orderOverdue: 'Order overdue',
+    customers: (n) => `${n} cust.`,
+    team: (id) => `team ${id}`,
   },
   console: {
     title: 'Duty console',

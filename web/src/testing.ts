@@ -160,6 +160,8 @@ export function service(patch: Partial<ServiceSummary> = {}): ServiceSummary {
     today: serviceKpis(),
     open: { dispatched: 1, accepted: 1 },
     attention: [order('o1', { overdue: true, deadline: 1_950_000 })],
+    hours: [],
+    events: [],
     ...patch,
   };
 }

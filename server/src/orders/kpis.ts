@@ -1,7 +1,9 @@
 // Service KPIs of the work orders (GRIDWATCH.md "KPIs", the paper's channel monitoring). Pure:
 // computed from the orders created in [from, to) with all their contacts. Orders merged into
 // another are not counted (their contacts are in the order they joined).
-import { CHANNELS, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceKpis } from '@gridwatch/shared';
+import {
+  CHANNELS, supervisionOfStep, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceEvent, type ServiceHour, type ServiceKpis, type SupervisionLevel,
+} from '@gridwatch/shared';
 
 export type KpiScope = ServiceKpis['scope'];
 
@@ -98,4 +100,70 @@ export function serviceKpisBy(all: readonly OrderDto[], from: number, to: number
     if (id) ids.add(id);
   }
   return [...ids].sort().map((id) => serviceKpis(all, from, to, { by, id }, by === 'grid' ? (served.grid.get(id) ?? 0) : by === 'team' ? (served.team.get(id) ?? 0) : served.company));
+}
+
+const HOUR = 3_600_000;
+const STATUS_STEPS = ['created', 'dispatched', 'accepted', 'on-site', 'resolved', 'callback-1', 'callback-2', 'closed'];
+
+/**
+ * When the order reached its due step within its current time limit (which runs from the
+ * dispatch the deadline was set from; a reopened order has a new one), or null if it has not.
+ * Any later status step counts: an order resolved without an on-site step had its crew there.
+ */
+export function dueStepReachedAt(o: OrderDto): number | null {
+  const target = STATUS_STEPS.indexOf(o.dueStep);
+  const since = o.deadline - o.limitMin * 60_000;
+  for (const s of o.steps) {
+    if (s.at < since) continue;
+    const i = STATUS_STEPS.indexOf(s.kind);
+    if (i >= target) return s.at;
+  }
+  return null;
+}
+
+/**
+ * The last `n` clock hours of the work orders, oldest first (the trend chart on the wall):
+ * contacts per channel by arrival, and per hour the orders whose current time limit ended in it
+ * (up to `now`) with how many had not reached their due step by the limit.
+ */
+export function serviceHours(all: readonly OrderDto[], now: number, n = 24): ServiceHour[] {
+  const end = Math.floor(now / HOUR) * HOUR;
+  const start = end - (n - 1) * HOUR;
+  const hours: ServiceHour[] = [];
+  for (let h = start; h <= end; h += HOUR) hours.push({ hour: h, contacts: Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>, due: 0, missed: 0 });
+  const slot = (at: number) => (at >= start && at < end + HOUR ? hours[Math.floor((at - start) / HOUR)]! : null);
+  const counted = new Set<string>();
+  for (const o of all) {
+    // A merged order's contacts moved into the order they joined: count each contact once.
+    for (const c of o.contactList) {
+      if (counted.has(c.id)) continue;
+      counted.add(c.id);
+      const h = slot(c.at);
+      if (h) h.contacts[c.channel]++;
+    }
+    if (o.mergedInto !== null || o.deadline > now) continue;
+    const h = slot(o.deadline);
+    if (!h) continue;
+    h.due++;
+    const reached = dueStepReachedAt(o);
+    if (reached === null || reached > o.deadline) h.missed++;
+  }
+  return hours;
+}
+
+/** Escalations and missed limits since `since`, newest first, at most `max` (the wall's ticker). */
+export function serviceEvents(all: readonly OrderDto[], since: number, max = 30): ServiceEvent[] {
+  const out: ServiceEvent[] = [];
+  for (const o of all) {
+    if (o.mergedInto !== null) continue;
+    let level: SupervisionLevel = 'none';
+    for (const s of o.steps) {
+      if (s.kind === 'escalated') level = supervisionOfStep(s.note) ?? level;
+      else if (s.kind === 'reopened') level = 'none';
+      if ((s.kind === 'escalated' || s.kind === 'overdue') && s.at >= since) {
+        out.push({ orderId: o.id, at: s.at, kind: s.kind, level, category: o.category, grid: o.grid, team: o.team });
+      }
+    }
+  }
+  return out.sort((a, b) => b.at - a.at || a.orderId.localeCompare(b.orderId)).slice(0, max);
 }

@@ -1,11 +1,12 @@
 import { memo, useMemo } from 'react';
-import { CHANNELS, type ServiceSummary } from '@gridwatch/shared';
+import type { ServiceSummary } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
 import { openCount, orderMark } from '../orders.ts';
 import { middleEllipsis } from '../detail.ts';
 import { Deadline, SupervisionBadge } from './orderBits.tsx';
 import { useRowCapacity } from './useRowCapacity.ts';
+import { ServiceTrend } from './ServiceTrend.tsx';
 
 /** Row height in rem; keep in step with .svc-row in styles.css. */
 const ROW_REM = 2.45;
@@ -50,11 +51,11 @@ export const ServicePanel = memo(function ServicePanel({ service, nowServer, t, 
       ]
     : [];
   const openNow = service ? openCount(service) : null;
-  const mixTotal = k ? CHANNELS.reduce((n, c) => n + k.channelMix[c], 0) : 0;
 
   const attention = service?.attention ?? [];
-  const overflow = attention.length > capacity;
-  const shown = overflow ? attention.slice(0, Math.max(0, capacity - 1)) : attention;
+  // Room for one row only: that row, without the "n more" line (the count is in the heading).
+  const overflow = attention.length > capacity && capacity > 1;
+  const shown = overflow ? attention.slice(0, capacity - 1) : attention.slice(0, Math.max(1, capacity));
 
   return (
     <section className="panel svc-panel" data-testid="service-panel" data-open={openNow ?? ''} data-attention={attention.length}>
@@ -72,19 +73,11 @@ export const ServicePanel = memo(function ServicePanel({ service, nowServer, t, 
           </div>
         ))}
       </dl>
-      <div className="svc-mix" data-testid="service-channels" title={s.channelMix}>
-        {CHANNELS.map((c) => {
-          const n = k?.channelMix[c] ?? 0;
-          return (
-            <div key={c} className="svc-ch" data-channel={c} data-count={n}>
-              <span className="svc-ch-label">{t.orders.channelShort[c]}</span>
-              <span className="svc-ch-n">{k ? nf.format(n) : t.noData}</span>
-              <i className="svc-ch-bar" style={{ width: `${mixTotal > 0 ? (100 * n) / mixTotal : 0}%` }} />
-            </div>
-          );
-        })}
+      <ServiceTrend hours={service?.hours ?? []} today={k?.channelMix ?? null} format={(n) => nf.format(n)} none={t.noData} t={t} />
+      <div className="svc-sub">
+        <span>{s.attention}</span>
+        {attention.length > 0 ? <span className="svc-sub-n">{nf.format(attention.length)}</span> : null}
       </div>
-      <div className="svc-sub">{s.attention}</div>
       <div className="svc-body" ref={body} data-testid="service-attention">
         {service && attention.length === 0 ? <div className="svc-none">{s.noAttention}</div> : null}
         {shown.map((o) => (
