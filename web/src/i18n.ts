@@ -186,6 +186,8 @@ export interface Dict {
     title: string;
     none: string;
     alertRaised: (severity: string) => string;
+    /** Alert severities as the ticker words them (zh: the panel's 预警 would repeat the title). */
+    severity: Record<AlertSeverity, string>;
     alertEscalated: (level: string) => string;
     orderEscalated: (level: string) => string;
     orderOverdue: string;
@@ -765,6 +767,7 @@ const zh: Dict = {
     title: '预警督办',
     none: '近6小时无预警或督办',
     alertRaised: (sev) => `投诉预警 · ${sev}`,
+    severity: { warning: '一般', high: '高', critical: '严重' },
     alertEscalated: (level) => `预警未确认 → ${level}`,
     orderEscalated: (level) => `工单${level}`,
     orderOverdue: '工单超时',
@@ -1291,6 +1294,7 @@ const en: Dict = {
     title: 'Alerts & escalations',
     none: 'No alerts or escalations in the last 6 hours',
     alertRaised: (sev) => `Complaint alert · ${sev}`,
+    severity: { warning: 'warning', high: 'high', critical: 'critical' },
     alertEscalated: (level) => `Alert not acknowledged → ${level}`,
     orderEscalated: (level) => `Order escalated → ${level}`,
     orderOverdue: 'Order overdue',

@@ -34,7 +34,7 @@ export const Ticker = memo(function Ticker({ alerts, outages, service, nowServer
   const text = (i: TickerItem): { what: string; where: string } => {
     switch (i.kind) {
       case 'alert-raised':
-        return { what: t.ticker.alertRaised(t.alerts.severity[i.severity]), where: [place(i), t.ticker.customers(nf.format(i.customers))].filter(Boolean).join(' · ') };
+        return { what: t.ticker.alertRaised(t.ticker.severity[i.severity]), where: [place(i), t.ticker.customers(nf.format(i.customers))].filter(Boolean).join(' · ') };
       case 'alert-escalated':
         return { what: t.ticker.alertEscalated(t.alerts.escalation[i.level]), where: place(i) };
       case 'order-escalated':
