@@ -20,16 +20,19 @@ let system: System;
 let browser: Browser;
 let page: Page;
 let publisher: MqttClient;
+let config: Awaited<ReturnType<typeof testConfig>>;
 
 const network = generateNetwork();
 const tf = network.transformers[17]!;
+const tf2 = network.transformers[30]!;
+const tf3 = network.transformers[45]!;
 
 beforeAll(async () => {
   if (!existsSync(path.join(REPO_ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `pnpm build:web` (pnpm test:e2e does)');
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   db = await testDatabase();
   broker = await testBroker();
-  const config = await testConfig(db, broker, { network: 'demo' });
+  config = await testConfig(db, broker, { network: 'demo' });
   system = await startSystem(config, quietLogger, { httpLogger: false });
   await eventually(() => system.core.mqttConnected(), 10_000, 'ingest connected');
   publisher = await mqtt.connectAsync(broker.url, { clientId: `${config.mqttClientId}-e2e` });
@@ -73,5 +76,32 @@ describe('the wall', () => {
     await publisher.publishAsync(prefix.meterEvents(tf.id), JSON.stringify({ device: tf.concentrator, ts: new Date().toISOString(), code: EVENT_CODE.powerRestored }), { qos: 1 });
     await eventually(async () => !(await outAttr())?.split(',').includes(tf.id), 10_000, `map showing ${tf.id} restored`);
     await eventually(async () => (await kpi('active-outages'))?.trim() === '0', 10_000, 'KPI tile back to 0');
+  });
+
+  it('comes back by itself after the server restarts: indicator, resync from the snapshot, live again', async () => {
+    const prefix = topics(system.config.topicPrefix);
+    const conn = () => page.getAttribute('[data-testid="connection"]', 'data-state');
+    await eventually(async () => (await conn()) === 'connected', 10_000, 'connected');
+    // An outage before the restart: it is in the database and must come back with the snapshot.
+    await publisher.publishAsync(prefix.meterEvents(tf2.id), JSON.stringify({ device: tf2.concentrator, ts: new Date(Date.now() - 5 * 60_000).toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
+    await eventually(async () => (await outAttr())?.split(',').includes(tf2.id), 10_000, `map showing ${tf2.id} out`);
+
+    const port = Number(new URL(system.url).port);
+    await system.close();
+    await eventually(async () => (await conn()) !== 'connected', 15_000, 'the indicator showing the lost connection');
+    await page.screenshot({ path: path.join(SHOTS, 'wall-e2e-disconnected.png') });
+    // The data stays on screen while the server is away.
+    expect((await outAttr())?.split(',')).toContain(tf2.id);
+
+    system = await startSystem({ ...config, port }, quietLogger, { httpLogger: false });
+    await eventually(() => system.core.mqttConnected(), 10_000, 'ingest connected again');
+    await eventually(async () => (await conn()) === 'connected', 30_000, 'the wall reconnected');
+    await eventually(async () => (await kpi('active-outages'))?.trim() === '1', 10_000, 'the outage from before the restart, from the snapshot');
+    expect((await outAttr())?.split(',')).toContain(tf2.id);
+
+    // Live again: a new outage arrives as a delta.
+    await publisher.publishAsync(prefix.meterEvents(tf3.id), JSON.stringify({ device: tf3.concentrator, ts: new Date(Date.now() - 60_000).toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
+    await eventually(async () => (await outAttr())?.split(',').includes(tf3.id), 10_000, `map showing ${tf3.id} out after the restart`);
+    await eventually(async () => (await kpi('active-outages'))?.trim() === '2', 10_000, 'two active outages');
   });
 });

@@ -106,9 +106,18 @@ export function connectWall(store: WallStore): () => void {
     everConnected = true;
     store.update({ conn: 'connected' });
   });
-  socket.on('disconnect', () => {
+  let rejoin: ReturnType<typeof setTimeout> | null = null;
+  socket.on('disconnect', (reason) => {
     resyncPending = false;
     store.update({ conn: 'reconnecting' });
+    // A server that shuts down (a restart, a deploy) disconnects its sockets itself, and Socket.IO
+    // does not reconnect after that on its own: ask again, and let its backoff take over.
+    if (reason === 'io server disconnect' && !rejoin) {
+      rejoin = setTimeout(() => {
+        rejoin = null;
+        socket.connect();
+      }, 1000);
+    }
   });
   socket.on('connect_error', () => store.update({ conn: everConnected ? 'reconnecting' : 'connecting' }));
 
@@ -128,6 +137,7 @@ export function connectWall(store: WallStore): () => void {
 
   return () => {
     clearInterval(pruneTimer);
+    if (rejoin) clearTimeout(rejoin);
     socket.removeAllListeners();
     socket.disconnect();
   };
