@@ -1,6 +1,7 @@
 // End to end: the built wall in headless Chromium, a running GridWatch, and a real MQTT client
 // publishing a station area's power-off. The map and the KPI tile must change by themselves.
 import { existsSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -26,6 +27,46 @@ const network = generateNetwork();
 const tf = network.transformers[17]!;
 const tf2 = network.transformers[30]!;
 const tf3 = network.transformers[45]!;
+const tf4 = network.transformers[60]!;
+
+/**
+ * A TCP proxy in front of the server, to cut the wall's network for real: `cut()` resets every
+ * connection and stops answering (the browser sees a broken network, not a server saying
+ * goodbye); `restore()` listens again on the same port.
+ */
+async function networkBetween(target: () => string): Promise<{ url: string; cut: () => Promise<void>; restore: () => Promise<void>; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = createServer((client) => {
+        const t = new URL(target());
+        const upstream = connect(Number(t.port), t.hostname);
+        for (const x of [client, upstream]) {
+          sockets.add(x);
+          x.on('close', () => sockets.delete(x));
+          x.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        port = (s.address() as { port: number }).port;
+        server = s;
+        resolve();
+      });
+    });
+  await listen();
+  const cut = async () => {
+    const s = server;
+    server = null;
+    for (const x of sockets) x.resetAndDestroy();
+    sockets.clear();
+    await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
+  };
+  return { url: `http://127.0.0.1:${port}`, cut, restore: listen, close: cut };
+}
 
 beforeAll(async () => {
   if (!existsSync(path.join(REPO_ROOT, 'web/dist/index.html'))) throw new Error('web/dist is not built: run `pnpm build:web` (pnpm test:e2e does)');
@@ -103,5 +144,32 @@ describe('the wall', () => {
     await publisher.publishAsync(prefix.meterEvents(tf3.id), JSON.stringify({ device: tf3.concentrator, ts: new Date(Date.now() - 60_000).toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
     await eventually(async () => (await outAttr())?.split(',').includes(tf3.id), 10_000, `map showing ${tf3.id} out after the restart`);
     await eventually(async () => (await kpi('active-outages'))?.trim() === '2', 10_000, 'two active outages');
+  });
+
+  it('comes back by itself after its network is cut and restored', async () => {
+    const prefix = topics(system.config.topicPrefix);
+    const net = await networkBetween(() => system.url);
+    try {
+      const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const conn = () => wall.getAttribute('[data-testid="connection"]', 'data-state');
+      await wall.goto(net.url);
+      await eventually(async () => (await conn()) === 'connected', 15_000, 'connected through the proxy');
+      await eventually(async () => (await wall.textContent('[data-testid="kpi-active-outages"]'))?.trim() === '2', 10_000, 'the two outages');
+
+      await net.cut();
+      await eventually(async () => (await conn()) !== 'connected', 30_000, 'the indicator showing the cut');
+      // Meanwhile the grid goes on: an outage the wall cannot hear about yet.
+      await publisher.publishAsync(prefix.meterEvents(tf4.id), JSON.stringify({ device: tf4.concentrator, ts: new Date(Date.now() - 60_000).toISOString(), code: EVENT_CODE.powerOff }), { qos: 1 });
+      await eventually(() => system.core.kpis().activeOutages === 3, 10_000, 'the server has the new outage');
+      await wall.screenshot({ path: path.join(SHOTS, 'wall-e2e-network-cut.png') });
+
+      await net.restore();
+      await eventually(async () => (await conn()) === 'connected', 30_000, 'reconnected after the cut');
+      await eventually(async () => (await wall.getAttribute('[data-testid="map"]', 'data-out-transformers'))?.split(',').includes(tf4.id), 10_000, 'the outage missed during the cut, from the snapshot');
+      expect((await wall.textContent('[data-testid="kpi-active-outages"]'))?.trim()).toBe('3');
+      await wall.close();
+    } finally {
+      await net.close();
+    }
   });
 });
