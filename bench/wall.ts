@@ -1,9 +1,9 @@
 // The wall, measured: a real GridWatch server process (embedded PGlite and aedes, the shipped
 // Greensboro network), the simulator over MQTT, and the wall in headless Chromium.
 //
-//   pnpm bench:wall [--minutes 30] [--json] [--4k] [--cpuprofile storm.cpuprofile] [--trace storm.json] [--trace-render render.json]
+//   pnpm bench:wall [--minutes 30] [--json] [--4k] [--cpuprofile storm.cpuprofile] [--trace storm.json] [--trace-render render.json] [--screenshot storm.png]
 //
-// Phases, in order, with one browser page throughout (cold: a fresh browser profile):
+// Phases, in order; the last first-render browser stays open for phases 2 to 4:
 //   1. first render: ms from navigation until the network map is first on screen (the wall's
 //      data-render-ms) while the quiet simulator runs; the median of --render-runs cold browsers
 //      (a new browser process each);                                        target ≤ 2000 ms
@@ -51,6 +51,8 @@ const { values } = parseArgs({
     cpuprofile: { type: 'string' },
     /** Write a Chromium performance trace of the storm's last 30 s (DevTools › Performance › Load profile). */
     trace: { type: 'string' },
+    /** Save a screenshot of the wall at the end of the storm. */
+    screenshot: { type: 'string' },
     /** Write a Chromium performance trace of the first render. */
     'trace-render': { type: 'string' },
   },
@@ -79,8 +81,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ── processes ─────────────────────────────────────────────────────────────────────────────
 const children = new Set<ChildProcess>();
+/** The run's directory (database, built wall), removed at exit unless --keep. */
+let runDir: string | null = null;
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  if (runDir && !values.keep) rmSync(runDir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 
@@ -95,15 +100,15 @@ function run(name: string, args: string[], env: NodeJS.ProcessEnv = process.env)
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
+  let stopping = false;
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-8000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.once('exit', (code, signal) => {
+  child.once('exit', (code) => {
     children.delete(child);
-    if (code && !stopping) log(`${name} exited with ${code ?? signal}\n${out.slice(-2000)}`);
+    if (code && !stopping) log(`${name} exited with ${code}\n${out.slice(-2000)}`);
   });
-  let stopping = false;
   return {
     child,
     tail: () => out.slice(-2000),
@@ -229,7 +234,7 @@ class SocketTap {
 }
 
 // ── go ────────────────────────────────────────────────────────────────────────────────────
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gridwatch-wall-'));
+const dataDir = (runDir = mkdtempSync(path.join(os.tmpdir(), 'gridwatch-wall-')));
 const port = await freePort(Number(values.port));
 const mqttPort = await freePort(Number(values['mqtt-port']));
 const base = `http://127.0.0.1:${port}`;
@@ -249,8 +254,9 @@ if (!webDist) {
 }
 if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`no wall build in ${webDist}`);
 
-// The embedded parts only: a DATABASE_URL / MQTT_URL in the environment is not used.
-const { DATABASE_URL: _db, MQTT_URL: _mq, ...env } = process.env;
+// The embedded parts only (a DATABASE_URL / MQTT_URL in the environment is not used), and an open
+// read side (no WALL_TOKENS).
+const { DATABASE_URL: _db, MQTT_URL: _mq, WALL_TOKENS: _wt, ...env } = process.env;
 const secret = () => Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
 const server = run('server', [path.join(ROOT, 'server/src/main.ts')], {
   ...env,
@@ -358,7 +364,8 @@ try {
   // the wall clock only at the end: every timestamp is in the (accepted) past. The storm's hour
   // of faults starts 2 simulated minutes in; the run is stopped after the measurement.
   log(`storm: ${STORM_FAULTS} faults at speed ${STORM_SPEED} for ${STORM_S} s`);
-  simulator = sim('storm', ['--scenario', 'storm', '--faults', String(STORM_FAULTS), '--speed', String(STORM_SPEED), '--duration', '6h', '--reading-interval', '900', '--seed', '1']);
+  const stormMinutes = Math.max(360, Math.ceil((STORM_S * STORM_SPEED) / 60) + 10);
+  simulator = sim('storm', ['--scenario', 'storm', '--faults', String(STORM_FAULTS), '--speed', String(STORM_SPEED), '--duration', `${stormMinutes}m`, '--reading-interval', '900', '--seed', '1']);
   if (values.cpuprofile) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -380,6 +387,7 @@ try {
     log(`CPU profile of the storm written to ${values.cpuprofile}`);
   }
   const stormEnd = { server: await serverKpis(), wall: await wallCounts() };
+  if (values.screenshot) await page.screenshot({ path: values.screenshot });
   log(
     `storm: frames p50 ${storm.frames.p50} / p95 ${storm.frames.p95} / p99 ${storm.frames.p99} ms (${storm.frames.longTasks.count} long tasks, max ${storm.frames.longTasks.maxMs} ms); ` +
       `socket ${storm.socket.avg} B/s avg, ${storm.socket.peak} B/s peak; ${stormEnd.server.activeOutages} active outages, ${stormEnd.wall.outageRows} rows, ${stormEnd.wall.alertRows} alerts on the wall`,
@@ -466,11 +474,9 @@ try {
       `targets: ${Object.entries(targets).map(([k, v]) => `${k} ${v.met ? 'met' : 'MISSED'}`).join(', ')}`,
   );
   if (values.json) console.log(JSON.stringify(result));
-  if (!values.keep) rmSync(dataDir, { recursive: true, force: true });
   process.exit(result.allTargetsMet ? 0 : 1);
 } catch (err) {
   for (const stop of stopAll) await stop().catch(() => {});
   await server.stop();
-  if (!values.keep) rmSync(dataDir, { recursive: true, force: true });
   throw err;
 }

@@ -5,9 +5,35 @@ import type { AlertDto, MapNetwork, NetworkSummary, OutageDto, RiskBrief, WallCo
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
 import { outageShapes, riskClass, shapesKey, statesOfShapes, type OutageShape, type RiskClass } from '../state.ts';
-import { LARGE_NETWORK, MAX_FEEDER_LABELS, mercX, mercY, mercator, outageRadius, placeLabels, sizesFor, substationLabels, type Rect, type Sizes } from '../mapgeom.ts';
+import {
+  LARGE_NETWORK,
+  MAX_FEEDER_LABELS,
+  binStations,
+  clusterCell,
+  clusterRadius,
+  emptyBins,
+  emptyCellMarks,
+  heatField,
+  heatRadius,
+  markCells,
+  mercX,
+  mercY,
+  mercator,
+  outageRadius,
+  placeLabels,
+  rectHitsRing,
+  resetCellMarks,
+  shouldCluster,
+  sizesFor,
+  substationLabels,
+  type Bins,
+  type CellMarks,
+  type Glow,
+  type Rect,
+  type Sizes,
+} from '../mapgeom.ts';
 import { COLORS, cssVar, remPx } from '../dom.ts';
-import { CanvasLayer, scratch, type CanvasView } from './canvasLayer.ts';
+import { CanvasLayer, blit, pixelArea, scratch, type CanvasView } from './canvasLayer.ts';
 
 const RETRY_MS = 5_000;
 
@@ -16,6 +42,22 @@ declare global {
     /** The network map, requested by index.html before the app's script loaded. */
     __gridwatchMap?: Promise<MapNetwork>;
   }
+}
+
+/**
+ * The early request's network map once it has arrived. It usually has by the time React first
+ * renders the wall: the map is then drawn in that first commit instead of a render later (after
+ * a frame without it, and the charts' script that loads after the first render).
+ */
+let earlyMap: { promise: Promise<MapNetwork>; map: MapNetwork } | undefined;
+{
+  const promise = typeof window === 'undefined' ? undefined : window.__gridwatchMap;
+  promise?.then(
+    (map) => {
+      if (window.__gridwatchMap === promise) earlyMap = { promise, map };
+    },
+    () => {},
+  );
 }
 
 
@@ -27,6 +69,8 @@ interface Geo {
   index: Map<string, number>;
   tx: Float64Array;
   ty: Float64Array;
+  /** Customers per station area. */
+  cust: Float64Array;
   /** Extent of the station areas, normalised Mercator: [minX, minY, maxX, maxY]. */
   extent: [number, number, number, number];
   /** Feeder paths as interleaved x, y. */
@@ -34,6 +78,11 @@ interface Geo {
   feederLabels: { id: string; x: number; y: number }[];
   substations: { id: string; name: string; x: number; y: number }[];
   bounds: L.LatLngBounds;
+  /** The station areas binned for the view last drawn (reused arrays), and that view's key. */
+  bins: Bins;
+  binKey: string;
+  /** Cells holding abnormal station areas, for the area layer (reused arrays). */
+  cells: CellMarks;
 }
 
 function prepare(net: MapNetwork): Geo {
@@ -43,6 +92,7 @@ function prepare(net: MapNetwork): Geo {
   const index = new Map<string, number>();
   const tx = new Float64Array(n);
   const ty = new Float64Array(n);
+  const cust = new Float64Array(n);
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -67,6 +117,7 @@ function prepare(net: MapNetwork): Geo {
     const y = mercY(lat);
     tx[i] = x;
     ty[i] = y;
+    cust[i] = row[3] > 0 ? row[3] : 0;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
@@ -104,7 +155,57 @@ function prepare(net: MapNetwork): Geo {
     return { id: s.id, name: s.name, x: mercX(s.lon), y: mercY(s.lat) };
   });
   const bounds = Number.isFinite(minLat) ? L.latLngBounds([minLat, minLon], [maxLat, maxLon]) : L.latLngBounds([]);
-  return { version: net.version, large, ids, index, tx, ty, extent: [minX, minY, maxX, maxY], paths, feederLabels, substations, bounds };
+  return {
+    version: net.version,
+    large,
+    ids,
+    index,
+    tx,
+    ty,
+    cust,
+    extent: [minX, minY, maxX, maxY],
+    paths,
+    feederLabels,
+    substations,
+    bounds,
+    bins: emptyBins(),
+    binKey: '',
+    cells: emptyCellMarks(),
+  };
+}
+
+/**
+ * The station areas in screen cells when their dots would pile up (a large network at a low
+ * zoom), else null (dots one by one). Binned once per view and root font size.
+ */
+function clusterFor(geo: Geo, v: CanvasView, rem: number): Bins | null {
+  const cell = clusterCell(rem);
+  const key = `${v.width}x${v.height}|${v.scale}|${v.ox},${v.oy}|${cell}`;
+  if (geo.binKey !== key) {
+    binStations(geo.tx, geo.ty, geo.cust, geo.ids.length, v, cell, geo.bins);
+    geo.binKey = key;
+  }
+  return shouldCluster(geo.bins) ? geo.bins : null;
+}
+
+/** One disc per cell in `cells` (the first `n`), radius by `radius(cell)`, filled in batches. */
+function cellDiscs(ctx: CanvasRenderingContext2D, b: Bins, cells: Int32Array, n: number, radius: (k: number) => number): void {
+  ctx.beginPath();
+  for (let q = 0; q < n; q++) {
+    const k = cells[q]!;
+    const r = radius(k);
+    if (r <= 0) continue;
+    const col = k % b.cols;
+    const x = b.x0 + (col + 0.5) * b.cell;
+    const y = b.y0 + ((k - col) / b.cols + 0.5) * b.cell;
+    ctx.moveTo(x + r, y);
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    if ((q + 1) % DISCS_PER_PATH === 0) {
+      ctx.fill();
+      ctx.beginPath();
+    }
+  }
+  ctx.fill();
 }
 
 function sizesOf(geo: Geo, v: CanvasView, rem: number): Sizes {
@@ -116,6 +217,8 @@ function sizesOf(geo: Geo, v: CanvasView, rem: number): Sizes {
 /** An outage's complaint risk as the map marks it. */
 interface RiskMark {
   probability: number;
+  /** Complaints expected within the hour. */
+  expected: number;
   cls: RiskClass;
   /** An alert nobody has acknowledged yet: the ring pulses. */
   pulse: boolean;
@@ -130,6 +233,8 @@ interface Scene {
   taken: Rect[];
   /** Complaint risk of root outages, by outage id. */
   risk: ReadonlyMap<string, RiskMark>;
+  /** Customers out, as the wall writes numbers. */
+  fmt: (n: number) => string;
 }
 
 /** A pulsing ring over the map, in map pixels. */
@@ -203,8 +308,11 @@ function overlayRects(container: HTMLElement): Rect[] {
   });
 }
 
-/** Draws the network; returns the rectangles its substations and their labels took. */
-function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, labels: Map<string, string>, obstacles: Rect[]): Rect[] {
+/**
+ * Draws the network; returns the rectangles its substations and their labels took, and whether
+ * the station areas were drawn as cells.
+ */
+function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, labels: Map<string, string>, obstacles: Rect[]): { taken: Rect[]; clustered: boolean } {
   const rem = remPx();
   const sz = sizesOf(geo, v, rem);
   const { scale, ox, oy } = v;
@@ -224,10 +332,18 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   ctx.stroke();
   ctx.globalAlpha = 1;
 
-  // Normal station areas: barely there on a large network.
-  ctx.fillStyle = geo.large ? COLORS.nodeFaint : COLORS.node;
-  ctx.globalAlpha = geo.large ? 0.8 : 0.85;
-  dots(ctx, v, geo, null, sz.node, sz.fast);
+  // Normal station areas: barely there on a large network. Where their dots would pile up, one
+  // neutral disc per screen cell instead, its area by the customers in the cell.
+  const bins = clusterFor(geo, v, rem);
+  if (bins) {
+    ctx.fillStyle = COLORS.nodeFaint;
+    ctx.globalAlpha = 0.55;
+    cellDiscs(ctx, bins, bins.nonEmpty, bins.used, (k) => clusterRadius(bins, bins.customers[k]!));
+  } else {
+    ctx.fillStyle = geo.large ? COLORS.nodeFaint : COLORS.node;
+    ctx.globalAlpha = geo.large ? 0.8 : 0.85;
+    dots(ctx, v, geo, null, sz.node, sz.fast);
+  }
   ctx.globalAlpha = 1;
 
   const font = cssVar('--font', 'sans-serif');
@@ -262,7 +378,7 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   for (const [id, r] of placed) haloText(ctx, labels.get(id) ?? id, r.x + 2, r.y + r.h / 2, geo.large ? COLORS.textDim : COLORS.text, rem);
-  return [...squares, ...placed.values()];
+  return { taken: [...squares, ...placed.values()], clustered: bins !== null };
 }
 
 /** Dots for the station areas in `only` (indices), or all of them. */
@@ -310,12 +426,9 @@ const KIND_STYLE = {
 
 const scratchFill: { canvas?: HTMLCanvasElement } = {};
 const scratchEdge: { canvas?: HTMLCanvasElement } = {};
-/**
- * The outage areas as last drawn, with the key of what they show (shapes and view). Redrawing
- * thousands of discs takes a software-rendered wall a few hundred ms, and most redraws (risk
- * updates, the detail's focus, the clock, a new ETR) leave the areas as they are.
- */
-const areasCache: { canvas?: HTMLCanvasElement; key?: string } = {};
+
+/** At most this many customers-out figures are tried on a clustered map (the largest). */
+const MAX_CELL_LABELS = 120;
 
 /** Opaque discs per path: many small paths rasterize several times faster than one of thousands. */
 const DISCS_PER_PATH = 64;
@@ -327,15 +440,32 @@ function locatedAt(s: OutageShape, v: CanvasView): [number, number] | null {
   return [x * v.scale - v.ox, y * v.scale - v.oy];
 }
 
-/** The outages' areas, station areas and located devices, kind by kind (amber, blue-grey, red on top). */
-function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, shapesAll: readonly OutageShape[], rem: number): void {
+/** Severity of a kind in a cell: the most severe station area colours the cell. */
+const LEVEL = { recent: 1, planned: 2, alarm: 3 } as const;
+const KIND_OF_LEVEL = [null, 'recent', 'planned', 'alarm'] as const;
+
+/**
+ * The outages' areas, station areas and located devices, kind by kind (amber, blue-grey, red on
+ * top). Thousands of discs in a storm: a layer of its own, redrawn only when they change. On a
+ * clustered map the station areas are the network's cells in the colour of their most severe
+ * station area, with the customers out next to the red ones where there is room.
+ */
+function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, rem: number, container: HTMLElement): void {
   const sz = sizesOf(geo, v, rem);
   const { scale, ox, oy } = v;
   const idx = (s: OutageShape) => s.areas.map((t) => geo.index.get(t)).filter((i): i is number => i !== undefined);
   const edgeW = Math.max(1, rem * 0.1);
+  // The areas are soft shapes: on a large screen (≥ 24 device px per rem, e.g. 4K) they are
+  // drawn at half resolution and scaled up, a quarter of the pixels to fill and copy.
+  const k = rem * ctx.getTransform().a >= 24 ? 0.5 : 1;
+  const bins = clusterFor(geo, v, rem);
+  const cells = geo.cells;
+  /** Located devices, ringed over the cells on a clustered map. */
+  const rings: { at: [number, number]; color: string }[] = [];
+  if (bins) resetCellMarks(cells, bins);
 
   for (const kind of ['recent', 'planned', 'alarm'] as const) {
-    const shapes = shapesAll.filter((s) => s.kind === kind);
+    const shapes = scene.shapes.filter((s) => s.kind === kind);
     if (!shapes.length) continue;
     const style = KIND_STYLE[kind];
     const parts = shapes.map((s) => ({ s, at: locatedAt(s, v), areas: idx(s) }));
@@ -343,9 +473,23 @@ function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, shape
     // The highlighted area: a disc around every station area of the outage, and one around its
     // location sized by its customers; drawn opaque on a scratch canvas and laid on translucent,
     // so overlaps do not darken. Its edge: the same discs grown by a line width, less the discs.
-    const discs = (c: CanvasRenderingContext2D, grow: number) => {
+    // Only the box around the discs is cleared and copied: whole-canvas copies cost a
+    // software-rendered 4K wall tens of ms each.
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    const grown = edgeW + 2;
+    const discs = (c: CanvasRenderingContext2D | null, grow: number) => {
       let n = 0;
       const disc = (x: number, y: number, r: number) => {
+        if (!c) {
+          if (x - r < x0) x0 = x - r;
+          if (y - r < y0) y0 = y - r;
+          if (x + r > x1) x1 = x + r;
+          if (y + r > y1) y1 = y + r;
+          return;
+        }
         c.moveTo(x + r, y);
         c.arc(x, y, r, 0, Math.PI * 2);
         if (++n % DISCS_PER_PATH === 0) {
@@ -353,75 +497,198 @@ function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, shape
           c.beginPath();
         }
       };
-      c.beginPath();
+      c?.beginPath();
       for (const { s, at, areas } of parts) {
         const r = sz.halo + grow;
         for (const i of areas) disc(geo.tx[i]! * scale - ox, geo.ty[i]! * scale - oy, r);
         if (at && kind !== 'recent') disc(at[0], at[1], outageRadius(s.customers, rem) + grow);
       }
-      c.fill();
+      c?.fill();
     };
-    const fill = scratch(ctx, scratchFill);
-    fill.fillStyle = style.color;
-    discs(fill, 0);
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.globalAlpha = style.fill;
-    ctx.drawImage(fill.canvas, 0, 0);
-    ctx.restore();
-    if (style.edge > 0) {
-      const edge = scratch(ctx, scratchEdge);
-      edge.fillStyle = style.color;
-      discs(edge, edgeW);
-      // Less the discs: the fill's pixels, not a second pass over thousands of paths.
-      edge.setTransform(1, 0, 0, 1, 0, 0);
-      edge.globalCompositeOperation = 'destination-out';
-      edge.drawImage(fill.canvas, 0, 0);
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.globalAlpha = style.edge;
-      ctx.drawImage(edge.canvas, 0, 0);
-      ctx.restore();
+    discs(null, grown);
+    const area = pixelArea(ctx, x0, y0, x1, y1, k);
+    if (area) {
+      const fill = scratch(ctx, scratchFill, area, k);
+      fill.fillStyle = style.color;
+      discs(fill, 0);
+      blit(ctx, fill.canvas, area, style.fill, k);
+      if (style.edge > 0) {
+        const edge = scratch(ctx, scratchEdge, area, k);
+        edge.fillStyle = style.color;
+        discs(edge, edgeW);
+        // Less the discs: the fill's pixels, not a second pass over thousands of paths.
+        edge.setTransform(1, 0, 0, 1, 0, 0);
+        edge.globalCompositeOperation = 'destination-out';
+        blit(edge, fill.canvas, area);
+        blit(ctx, edge.canvas, area, style.edge, k);
+      }
     }
 
-    // The station areas themselves, on top.
-    ctx.fillStyle = style.color;
-    const all = parts.flatMap((p) => p.areas);
-    const r = Math.max(sz.node * 1.5, sz.hot * style.dot);
-    ctx.globalAlpha = geo.large ? style.dotAlpha : 1;
-    dots(ctx, v, geo, all, r, r < 1.25);
-    ctx.globalAlpha = 1;
+    if (bins) {
+      // Cells, drawn once all areas are laid (a cell takes its most severe colour).
+      for (const p of parts) markCells(cells, bins, p.areas, LEVEL[kind], geo.cust);
+    } else {
+      // The station areas themselves, on top.
+      ctx.fillStyle = style.color;
+      const all = parts.flatMap((p) => p.areas);
+      const r = Math.max(sz.node * 1.5, sz.hot * style.dot);
+      ctx.globalAlpha = geo.large ? style.dotAlpha : 1;
+      dots(ctx, v, geo, all, r, r < 1.25);
+      ctx.globalAlpha = 1;
+    }
 
     // The located device of an active outage: a ring.
     if (kind !== 'recent') {
       for (const { at } of parts) {
         if (!at) continue;
-        ring(ctx, at[0], at[1], rem * 0.5, style.color, Math.max(1.5, rem * 0.14));
+        if (bins) rings.push({ at, color: style.color });
+        else ring(ctx, at[0], at[1], rem * 0.5, style.color, Math.max(1.5, rem * 0.14));
       }
     }
   }
+  if (!bins) return;
+  const ringR = rem * 0.5;
+  const ringW = Math.max(1.5, rem * 0.14);
+  const marked = drawCells(ctx, bins, cells, rem);
+  for (const { at, color } of rings) {
+    ring(ctx, at[0], at[1], ringR, color, ringW);
+    const r = ringR + ringW;
+    marked.push({ x: at[0] - r, y: at[1] - r, w: 2 * r, h: 2 * r });
+  }
+  cellLabels(ctx, v, bins, cells, scene, rem, [...overlayRects(container), ...scene.taken, ...marked]);
 }
 
-function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, container: HTMLElement): Pulse[] {
-  const rem = remPx();
-  const located = (s: OutageShape) => locatedAt(s, v);
+/** Radius of an abnormal cell's disc: a neutral cell's, at least a clear dot. */
+const markedRadius = (b: Bins, k: number, rem: number) => Math.max(rem * 0.3, clusterRadius(b, b.customers[k]!));
 
-  const key = `${geo.version}|${ctx.canvas.width}x${ctx.canvas.height}|${v.width}x${v.height}|${v.scale},${v.ox},${v.oy}|${rem}|${shapesKey(scene.shapes)}`;
-  if (areasCache.key !== key) {
-    drawAreas(scratch(ctx, areasCache), v, geo, scene.shapes, rem);
-    areasCache.key = key;
+/**
+ * The abnormal cells of a clustered map: a disc in the colour of the cell's most severe station
+ * area. Returns the squares they cover.
+ */
+function drawCells(ctx: CanvasRenderingContext2D, b: Bins, m: CellMarks, rem: number): Rect[] {
+  for (const level of [1, 2, 3] as const) {
+    const style = KIND_STYLE[KIND_OF_LEVEL[level]];
+    ctx.fillStyle = style.color;
+    ctx.globalAlpha = style.dotAlpha;
+    cellDiscs(ctx, b, m.touched, m.n, (k) => (m.level[k] === level ? markedRadius(b, k, rem) * style.dot : 0));
   }
-  ctx.save();
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.drawImage(areasCache.canvas!, 0, 0);
-  ctx.restore();
+  ctx.globalAlpha = 1;
+  const covered: Rect[] = [];
+  for (let q = 0; q < m.n; q++) {
+    const k = m.touched[q]!;
+    const col = k % b.cols;
+    const x = b.x0 + (col + 0.5) * b.cell;
+    const y = b.y0 + ((k - col) / b.cols + 0.5) * b.cell;
+    const r = markedRadius(b, k, rem);
+    covered.push({ x: x - r, y: y - r, w: 2 * r, h: 2 * r });
+  }
+  return covered;
+}
 
-  // Complaint risk of active outages: a gauge ring around each; unacknowledged alerts pulse.
-  const pulses: Pulse[] = [];
+/**
+ * The customers out next to the red cells, the largest first, each where it fits clear of
+ * the other figures and of `obstacles` (cells, rings, labels, the map's boxes); the rest none.
+ */
+function cellLabels(ctx: CanvasRenderingContext2D, v: CanvasView, b: Bins, m: CellMarks, scene: Scene, rem: number, obstacles: Rect[]): void {
+  const fontPx = rem * 0.78;
+  ctx.font = `600 ${fontPx}px ${cssVar('--mono', 'monospace')}`;
+  const red: number[] = [];
+  for (let q = 0; q < m.n; q++) {
+    const k = m.touched[q]!;
+    if (m.level[k] === 3 && m.out[k]! >= 1) red.push(k);
+  }
+  red.sort((p, q) => m.out[q]! - m.out[p]!);
+  const texts = new Map<string, string>();
+  const requests = red.slice(0, MAX_CELL_LABELS).map((k) => {
+    const col = k % b.cols;
+    const text = scene.fmt(Math.round(m.out[k]!));
+    texts.set(String(k), text);
+    return {
+      id: String(k),
+      x: b.x0 + (col + 0.5) * b.cell,
+      y: b.y0 + ((k - col) / b.cols + 0.5) * b.cell,
+      w: ctx.measureText(text).width + 4,
+      h: fontPx * 1.2,
+      gap: markedRadius(b, k, rem) + rem * 0.15,
+    };
+  });
+  // Clear of the complaint-risk gauges drawn over this layer too.
+  const gauges: { x: number; y: number; inner: number; outer: number }[] = [];
+  const half = Math.max(2, rem * 0.24) / 2 + 1;
+  for (const s of scene.shapes) {
+    const at = s.kind !== 'recent' && scene.risk.has(s.id) ? locatedAt(s, v) : null;
+    if (!at) continue;
+    const r = riskRadius(s.customers, rem);
+    gauges.push({ x: at[0], y: at[1], inner: r - half, outer: r + half });
+  }
+  const blocked = (c: Rect) => gauges.some((g) => rectHitsRing(c, g.x, g.y, g.inner, g.outer));
+  const placed = placeLabels(requests, obstacles, { x: 0, y: 0, w: v.width, h: v.height }, blocked);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  for (const [id, r] of placed) haloText(ctx, texts.get(id)!, r.x + 2, r.y + r.h / 2, COLORS.text, rem);
+}
+
+/** The heat field's samples, reused: one per HEAT_STEP rem, smoothed when drawn. */
+const heatScratch: { canvas?: HTMLCanvasElement; data?: ImageData } = {};
+const HEAT_STEP = 0.5;
+
+/**
+ * Complaint risk as heat, under the areas: a soft glow around each active outage whose risk is
+ * abnormal (at or above the alert threshold, or with an alert), amber to red with the
+ * probability, wider with the complaints expected. Sampled coarsely (where glows overlap, the
+ * strongest wins) and scaled up smoothly: a few thousand samples instead of a gradient per
+ * outage, and many risks together stay a glow, not a solid red.
+ */
+function drawHeat(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene): void {
+  const rem = remPx();
+  const glows: Glow[] = [];
   for (const s of scene.shapes) {
     if (s.kind === 'recent') continue;
     const mark = scene.risk.get(s.id);
-    const at = mark ? located(s) : null;
+    if (!mark || (mark.cls !== 'warn' && mark.cls !== 'alert')) continue;
+    const at = locatedAt(s, v);
+    if (!at) continue;
+    // A critical alert is red whatever the probability.
+    const p = mark.cls === 'alert' ? Math.max(0.8, mark.probability) : mark.probability;
+    glows.push({ x: at[0], y: at[1], r: heatRadius(s.customers, mark.expected, rem), p });
+  }
+  if (!glows.length) return;
+  const step = Math.max(2, rem * HEAT_STEP);
+  const cols = Math.ceil(v.width / step);
+  const rows = Math.ceil(v.height / step);
+  const canvas = (heatScratch.canvas ??= document.createElement('canvas'));
+  if (canvas.width !== cols || canvas.height !== rows || !heatScratch.data) {
+    canvas.width = cols;
+    canvas.height = rows;
+    heatScratch.data = new ImageData(cols, rows);
+  }
+  const data = heatScratch.data;
+  heatField(glows, cols, rows, step, data.data);
+  canvas.getContext('2d')!.putImageData(data, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(canvas, 0, 0, cols * step, rows * step);
+}
+
+/** What changes often over the areas: complaint risk gauges and the detail's focus. */
+/** Up to this many scored outages, the low-risk ones keep their grey gauge too. */
+const MAX_LOW_GAUGES = 12;
+
+function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, container: HTMLElement): Pulse[] {
+  const rem = remPx();
+  const located = (s: OutageShape) => locatedAt(s, v);
+
+  // Complaint risk of active outages: a gauge ring around each; unacknowledged alerts pulse. In a
+  // storm the grey gauges of low risk would ring every outage on the map: then only those at or
+  // above the alert threshold keep theirs.
+  const pulses: Pulse[] = [];
+  let scored = 0;
+  for (const s of scene.shapes) if (s.kind !== 'recent' && scene.risk.has(s.id)) scored++;
+  const lowToo = scored <= MAX_LOW_GAUGES;
+  for (const s of scene.shapes) {
+    if (s.kind === 'recent') continue;
+    const mark = scene.risk.get(s.id);
+    const at = mark && (lowToo || mark.cls === 'warn' || mark.cls === 'alert') ? located(s) : null;
     if (!mark || !at) continue;
     const r = riskRadius(s.customers, rem);
     riskGauge(ctx, at[0], at[1], r, mark, rem);
@@ -451,6 +718,16 @@ function drawOutages(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, sce
     }
   }
   return pulses;
+}
+
+/** What the heat layer shows, as a string: equal exactly when its glows are. */
+function heatKey(shapes: readonly OutageShape[], risk: ReadonlyMap<string, RiskMark>): string {
+  let key = '';
+  for (const s of shapes) {
+    const m = s.kind === 'recent' ? undefined : risk.get(s.id);
+    if (m && (m.cls === 'warn' || m.cls === 'alert')) key += `${s.lon},${s.lat},${s.customers},${m.cls},${m.probability},${m.expected};`;
+  }
+  return key;
 }
 
 function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, width: number): void {
@@ -488,13 +765,21 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
   const mapRef = useRef<L.Map | null>(null);
   const geoRef = useRef<Geo | null>(null);
   const labelsRef = useRef<Map<string, string>>(new Map());
-  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [], risk: new Map() });
+  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [], risk: new Map(), fmt: String });
   const pulseHost = useRef<HTMLDivElement>(null);
   const networkLayer = useRef<CanvasLayer | null>(null);
-  const outageLayer = useRef<CanvasLayer | null>(null);
+  const heatLayer = useRef<CanvasLayer | null>(null);
+  const areaLayer = useRef<CanvasLayer | null>(null);
+  const markLayer = useRef<CanvasLayer | null>(null);
+  /** Network version, language and shapesKey of what the area layer shows. */
+  const areasDrawn = useRef('');
+  /** Network version and heatKey of what the heat layer shows. */
+  const heatDrawn = useRef('');
   const rendered = useRef(false);
-  const [net, setNet] = useState<MapNetwork | null>(null);
+  const [net, setNet] = useState<MapNetwork | null>(() => (earlyMap && window.__gridwatchMap === earlyMap.promise ? earlyMap.map : null));
   const [loadFailed, setLoadFailed] = useState(false);
+  /** Whether the station areas are drawn as cells (the legend says what a disc is). */
+  const [clustered, setClustered] = useState(false);
 
   // The map itself: no interaction, canvas only, tiles only when configured.
   useEffect(() => {
@@ -519,35 +804,71 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     map.setView([37.46, 121.45], 11);
     mapRef.current = map;
     map.createPane('gw-network').style.zIndex = '410';
+    map.createPane('gw-heat').style.zIndex = '415';
     map.createPane('gw-outages').style.zIndex = '420';
+    map.createPane('gw-marks').style.zIndex = '425';
 
-    const base = new CanvasLayer((ctx, v) => {
-      const geo = geoRef.current;
-      if (!geo) return;
-      const t0 = performance.now();
-      sceneRef.current.taken = drawNetwork(ctx, v, geo, labelsRef.current, overlayRects(container));
-      container.dataset.drawMs = (performance.now() - t0).toFixed(1);
-      if (!rendered.current) {
-        rendered.current = true;
-        // First frame with the network on screen: after the frame that paints this drawing.
-        requestAnimationFrame(() =>
-          requestAnimationFrame(() => {
-            const at = performance.now();
-            container.dataset.renderMs = String(Math.round(at));
-            performance.mark('gridwatch:map-rendered', { detail: { stationAreas: geo.ids.length } });
-            console.info(`[wall] network map (${geo.ids.length} station areas) on screen ${Math.round(at)} ms after navigation; drawn in ${container.dataset.drawMs} ms`);
-          }),
-        );
-      }
-    }, 'gw-network');
-    const over = new CanvasLayer((ctx, v) => {
-      const geo = geoRef.current;
-      placePulses(pulseHost.current, geo ? drawOutages(ctx, v, geo, sceneRef.current, container) : []);
-    }, 'gw-outages');
+    const base = new CanvasLayer(
+      (ctx, v) => {
+        const geo = geoRef.current;
+        if (!geo) return;
+        const t0 = performance.now();
+        const drawn = drawNetwork(ctx, v, geo, labelsRef.current, overlayRects(container));
+        sceneRef.current.taken = drawn.taken;
+        container.dataset.drawMs = (performance.now() - t0).toFixed(1);
+        container.dataset.clusters = drawn.clustered ? String(geo.bins.used) : '';
+        setClustered(drawn.clustered);
+        if (!rendered.current) {
+          rendered.current = true;
+          // First frame with the network on screen: after the frame that paints this drawing.
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const at = performance.now();
+              container.dataset.renderMs = String(Math.round(at));
+              performance.mark('gridwatch:map-rendered', { detail: { stationAreas: geo.ids.length } });
+              console.info(`[wall] network map (${geo.ids.length} station areas) on screen ${Math.round(at)} ms after navigation; drawn in ${container.dataset.drawMs} ms`);
+            }),
+          );
+        }
+      },
+      'gw-network',
+      () => !geoRef.current,
+    );
+    // The layers over the network stay hidden (no canvas memory, nothing to composite) while
+    // there is nothing to show on them, as on a quiet wall's first frame.
+    const heat = new CanvasLayer(
+      (ctx, v) => drawHeat(ctx, v, sceneRef.current),
+      'gw-heat',
+      () => !geoRef.current || heatKey(sceneRef.current.shapes, sceneRef.current.risk) === '',
+    );
+    const areas = new CanvasLayer(
+      (ctx, v) => {
+        const t0 = performance.now();
+        drawAreas(ctx, v, geoRef.current!, sceneRef.current, remPx(), container);
+        container.dataset.areasMs = (performance.now() - t0).toFixed(1);
+      },
+      'gw-outages',
+      () => !geoRef.current || sceneRef.current.shapes.length === 0,
+    );
+    const marks = new CanvasLayer(
+      (ctx, v) => placePulses(pulseHost.current, drawMarks(ctx, v, sceneRef.current, container)),
+      'gw-marks',
+      () => {
+        const scene = sceneRef.current;
+        const empty = !geoRef.current || (scene.risk.size === 0 && !scene.focusId);
+        // Nothing drawn: no pulsing rings either.
+        if (empty) placePulses(pulseHost.current, []);
+        return empty;
+      },
+    );
     base.addTo(map);
-    over.addTo(map);
+    heat.addTo(map);
+    areas.addTo(map);
+    marks.addTo(map);
     networkLayer.current = base;
-    outageLayer.current = over;
+    heatLayer.current = heat;
+    areaLayer.current = areas;
+    markLayer.current = marks;
 
     const ro = new ResizeObserver(() => {
       map.invalidateSize({ animate: false });
@@ -555,7 +876,9 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       if (geo) fit(map, geo.bounds);
       // A new root font size (1080p → 4K) changes every size even when the view did not move.
       base.schedule();
-      over.schedule();
+      heat.schedule();
+      areas.schedule();
+      marks.schedule();
     });
     ro.observe(container);
 
@@ -564,7 +887,9 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       map.remove();
       mapRef.current = null;
       networkLayer.current = null;
-      outageLayer.current = null;
+      heatLayer.current = null;
+      areaLayer.current = null;
+      markLayer.current = null;
     };
   }, []);
 
@@ -589,6 +914,15 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     return () => ac.abort();
   }, [version]);
 
+  // The early request's map, if the first render took it: used once.
+  useEffect(() => {
+    if (earlyMap && window.__gridwatchMap === earlyMap.promise) {
+      window.__gridwatchMap = undefined;
+      performance.mark('gridwatch:map-parsed');
+    }
+    earlyMap = undefined;
+  }, []);
+
   // Network geometry: fetched at once (not waiting for the snapshot), and again whenever the
   // snapshot names another network version; retried until it loads. The server answers with an
   // ETag, so a reload of the page revalidates instead of downloading again.
@@ -608,6 +942,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
             m = await early;
           } finally {
             if (window.__gridwatchMap === early) window.__gridwatchMap = undefined;
+            earlyMap = undefined;
           }
         } else {
           const res = await fetch('/api/network/map', { signal: ac.signal, cache: 'no-cache', headers: readHeaders() });
@@ -663,42 +998,58 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       const alert = alertsByOutage.get(s.id);
       const probability = brief?.probability ?? alert?.probability;
       if (probability === undefined) continue;
-      m.set(s.id, { probability, cls: riskClass(probability, threshold, alert), pulse: alert?.status === 'open' });
+      const expected = brief?.expected ?? alert?.expected ?? 0;
+      m.set(s.id, { probability, expected, cls: riskClass(probability, threshold, alert), pulse: alert?.status === 'open' });
     }
     return m;
   }, [shapes, risks, alertsByOutage, threshold]);
+
+  const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
 
   // Outages: red = active, blue-grey = planned, amber = momentary / just restored; rings = complaint risk.
   useEffect(() => {
     const container = el.current;
     if (!container) return;
-    sceneRef.current = { ...sceneRef.current, shapes, focusId, focusLabel, risk: riskMarks };
-    outageLayer.current?.redraw();
+    sceneRef.current = { ...sceneRef.current, shapes, focusId, focusLabel, risk: riskMarks, fmt: (n) => nf.format(n) };
     const geo = geoRef.current;
+    // Risk updates, the focus, the clock and most outage changes leave the areas as they are
+    // (their figures keep clear of the risk gauges: which outages have one is part of the key).
+    const gauged = shapes.filter((s) => s.kind !== 'recent' && riskMarks.has(s.id)).map((s) => s.id);
+    const drawn = `${geo?.version}|${lang}|${shapesKey(shapes)}|${gauged.join(',')}`;
+    if (drawn !== areasDrawn.current) {
+      areasDrawn.current = drawn;
+      areaLayer.current?.redraw();
+    }
+    const heat = `${geo?.version}|${heatKey(shapes, riskMarks)}`;
+    if (heat !== heatDrawn.current) {
+      heatDrawn.current = heat;
+      heatLayer.current?.redraw();
+    }
+    markLayer.current?.redraw();
     container.dataset.outTransformers = geo && geo.version === net?.version ? states.out.filter((id) => geo.index.has(id)).join(',') : '';
     const ids = (pick: (m: RiskMark) => boolean) => [...riskMarks].filter(([, m]) => pick(m)).map(([id]) => id).sort().join(',');
     container.dataset.riskOutages = ids((m) => m.cls === 'warn' || m.cls === 'alert');
     container.dataset.alertOutages = ids((m) => m.pulse);
-  }, [shapes, states, focusId, focusLabel, net, riskMarks]);
-
-  const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
+  }, [shapes, states, focusId, focusLabel, net, riskMarks, nf, lang]);
   const overlay = !net ? (loadFailed ? t.map.unavailable : t.map.loading) : null;
 
   return (
     <div className="map-panel">
       {/* data-out-transformers is kept up to date by the outage effect above (not by React);
-          data-render-ms: ms from navigation until the network was first on screen. */}
+          data-render-ms: ms from navigation until the network was first on screen; data-draw-ms and
+          data-areas-ms: ms the last network and outage-area drawings took; data-clusters: cells
+          the station areas are drawn as ('' when one by one). */}
       <div className="map" ref={el} data-testid="map" />
       <div className="map-pulses" ref={pulseHost} aria-hidden="true" />
       {overlay ? <div className={`map-overlay${loadFailed ? ' warn' : ''}`}>{overlay}</div> : null}
       <div className="map-legend">
         <span className="lg">
-          <i className="dot normal" />
-          {t.map.legendNormal}
+          <i className={clustered ? 'dot cluster' : 'dot normal'} />
+          {clustered ? t.map.legendCluster : t.map.legendNormal}
         </span>
         <span className="lg">
           <i className="dot out" />
-          {t.map.legendOut}
+          {clustered ? t.map.legendOutCluster : t.map.legendOut}
         </span>
         <span className="lg">
           <i className="dot planned" />
@@ -721,6 +1072,10 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
         <span className="lg">
           <i className="pulse-dot" />
           {t.map.legendAlert}
+        </span>
+        <span className="lg">
+          <i className="heat" />
+          {t.map.legendHeat}
         </span>
       </div>
       {counts ? (

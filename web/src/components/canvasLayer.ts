@@ -21,9 +21,14 @@ export class CanvasLayer extends L.Layer {
   private host: L.Map | null = null;
   private frame = 0;
 
+  /**
+   * `isEmpty`: true when there is nothing to draw. The canvas is then hidden and neither sized,
+   * cleared nor composited: a quiet wall's outage layers cost the first frame nothing.
+   */
   constructor(
     private readonly draw: DrawFn,
     private readonly paneName: string,
+    private readonly isEmpty: () => boolean = () => false,
   ) {
     super();
   }
@@ -33,6 +38,10 @@ export class CanvasLayer extends L.Layer {
     const canvas = L.DomUtil.create('canvas', 'gw-canvas');
     canvas.style.position = 'absolute';
     canvas.style.pointerEvents = 'none';
+    // No backing store until there is something to draw.
+    canvas.width = 0;
+    canvas.height = 0;
+    canvas.style.display = 'none';
     map.getPane(this.paneName)!.appendChild(canvas);
     this.canvas = canvas;
     map.on('moveend zoomend resize viewreset', this.schedule, this);
@@ -68,6 +77,11 @@ export class CanvasLayer extends L.Layer {
       cancelAnimationFrame(this.frame);
       this.frame = 0;
     }
+    if (this.isEmpty()) {
+      canvas.style.display = 'none';
+      return;
+    }
+    canvas.style.display = '';
     const size = map.getSize();
     const dpr = window.devicePixelRatio || 1;
     const topLeft = map.containerPointToLayerPoint([0, 0]);
@@ -87,16 +101,58 @@ export class CanvasLayer extends L.Layer {
   }
 }
 
-/** A scratch canvas the size of `ctx`'s canvas, with the same transform, cleared. */
-export function scratch(ctx: CanvasRenderingContext2D, cache: { canvas?: HTMLCanvasElement }): CanvasRenderingContext2D {
+/** A rectangle in a canvas's own (device) pixels. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * A scratch canvas the size of `ctx`'s canvas times `k` (≤ 1: fewer pixels for soft shapes),
+ * with `ctx`'s transform times `k`, cleared (only `area`, in its own pixels, when given: then
+ * only that area may be drawn on and read).
+ */
+export function scratch(ctx: CanvasRenderingContext2D, cache: { canvas?: HTMLCanvasElement }, area?: PixelRect, k = 1): CanvasRenderingContext2D {
   const c = (cache.canvas ??= document.createElement('canvas'));
-  if (c.width !== ctx.canvas.width) c.width = ctx.canvas.width;
-  if (c.height !== ctx.canvas.height) c.height = ctx.canvas.height;
+  const w = Math.ceil(ctx.canvas.width * k);
+  const h = Math.ceil(ctx.canvas.height * k);
+  if (c.width !== w) c.width = w;
+  if (c.height !== h) c.height = h;
   const s = c.getContext('2d')!;
   s.setTransform(1, 0, 0, 1, 0, 0);
   s.globalCompositeOperation = 'source-over';
   s.globalAlpha = 1;
-  s.clearRect(0, 0, c.width, c.height);
-  s.setTransform(ctx.getTransform());
+  if (area) s.clearRect(area.x, area.y, area.w, area.h);
+  else s.clearRect(0, 0, c.width, c.height);
+  const t = ctx.getTransform();
+  s.setTransform(t.a * k, t.b * k, t.c * k, t.d * k, t.e * k, t.f * k);
   return s;
+}
+
+/**
+ * The pixels of a canvas `k` times the size of `ctx`'s that cover the CSS-pixel box
+ * [x0, x1] × [y0, y1] (null when they do not meet).
+ */
+export function pixelArea(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number, k = 1): PixelRect | null {
+  const t = ctx.getTransform();
+  const x = Math.max(0, Math.floor((x0 * t.a + t.e) * k));
+  const y = Math.max(0, Math.floor((y0 * t.d + t.f) * k));
+  const w = Math.min(Math.ceil(ctx.canvas.width * k), Math.ceil((x1 * t.a + t.e) * k)) - x;
+  const h = Math.min(Math.ceil(ctx.canvas.height * k), Math.ceil((y1 * t.d + t.f) * k)) - y;
+  return w > 0 && h > 0 ? { x, y, w, h } : null;
+}
+
+/**
+ * Copies `area` (its pixels) of `src`, a canvas `k` times the size of `dst`'s, onto `dst` at the
+ * same place (scaled up by 1 / k, smoothly), at `alpha`.
+ */
+export function blit(dst: CanvasRenderingContext2D, src: HTMLCanvasElement, area: PixelRect, alpha = 1, k = 1): void {
+  dst.save();
+  dst.setTransform(1, 0, 0, 1, 0, 0);
+  dst.globalAlpha = alpha;
+  dst.imageSmoothingEnabled = true;
+  dst.drawImage(src, area.x, area.y, area.w, area.h, area.x / k, area.y / k, area.w / k, area.h / k);
+  dst.restore();
 }
