@@ -285,6 +285,8 @@ describe('a day of work orders', () => {
       ['WO-k1', 'escalated', 'team-leader', t('08:27') + 30_000],
     ]);
     expect(events[0]).toMatchObject({ category: 'voltage', team: 'A', grid: 'G3' });
+    // At 14:00 k6 (on site, still under the team leader's supervision) needs attention; k5 and k1 are closed.
+    expect(events.map((e) => [e.orderId, e.live])).toEqual([['WO-k6', true], ['WO-k5', false], ['WO-k5', false], ['WO-k5', false], ['WO-k5', false], ['WO-k1', false]]);
     expect(serviceEvents(d.desk.list(), t('09:00'), 2).map((e) => e.at)).toEqual([t('09:20'), t('09:00')]);
   });
 

@@ -265,6 +265,8 @@ export interface ServiceEvent {
   category: OrderCategory;
   grid: string | null;
   team: string | null;
+  /** The order still needs attention now (overdue or under supervision, not closed). */
+  live: boolean;
 }
 
 /** What the wall shows of the work orders: today's KPIs and the orders that need attention. */

@@ -20,23 +20,26 @@ describe('the alert and escalation ticker', () => {
     const svc = service({
       attention: [order('WO-1', { supervision: 'department' })],
       events: [
-        { orderId: 'WO-1', at: NOW - 5 * 60_000, kind: 'escalated', level: 'department', category: 'outage', grid: 'G1', team: 'T1' },
-        { orderId: 'WO-2', at: NOW - 15 * 60_000, kind: 'overdue', level: 'company', category: 'voltage', grid: 'G1', team: 'T2' },
+        { orderId: 'WO-1', at: NOW - 5 * 60_000, kind: 'escalated', level: 'department', category: 'outage', grid: 'G1', team: 'T1', live: true },
+        { orderId: 'WO-2', at: NOW - 15 * 60_000, kind: 'overdue', level: 'company', category: 'voltage', grid: 'G1', team: 'T2', live: false },
+        // Beyond the 20 orders of the attention list, but still waiting: coloured all the same.
+        { orderId: 'WO-3', at: NOW - 16 * 60_000, kind: 'overdue', level: 'company', category: 'outage', grid: 'G1', team: 'T2', live: true },
       ],
     });
     const items = tickerItems([open, handled], outages, svc, NOW);
     expect(items.map((i) => [i.kind, i.tone, i.at])).toEqual([
       ['order-escalated', 'amber', NOW - 5 * 60_000],
       ['alert-escalated', 'red', NOW - 10 * 60_000],
-      // WO-2 is no longer in the attention list (handled since): grey.
+      // WO-2 needs no attention any more (handled since): grey.
       ['order-overdue', 'dim', NOW - 15 * 60_000],
+      ['order-overdue', 'red', NOW - 16 * 60_000],
       ['alert-escalated', 'amber', NOW - 20 * 60_000],
       ['alert-raised', 'red', NOW - 30 * 60_000],
       // Acknowledged: grey, and its outage is gone from the map (no place).
       ['alert-raised', 'dim', NOW - 40 * 60_000],
     ]);
-    expect(items[4]).toMatchObject({ device: 'T-17', feeder: 'F2', customers: 20, severity: 'high', live: true });
-    expect(items[5]).toMatchObject({ device: null, live: false });
+    expect(items[5]).toMatchObject({ device: 'T-17', feeder: 'F2', customers: 20, severity: 'high', live: true });
+    expect(items[6]).toMatchObject({ device: null, live: false });
   });
 
   it('forgets what is older than its window, skips flood-controlled alerts, and keeps at most max items', () => {
@@ -51,7 +54,14 @@ describe('the alert and escalation ticker', () => {
 
   it('rebuilds the same items from the same state (a resync changes nothing)', () => {
     const a = alert('a', { raisedAt: NOW - 60_000 });
-    const svc = service({ events: [{ orderId: 'WO-1', at: NOW - 60_000, kind: 'escalated', level: 'company', category: 'outage', grid: null, team: null }] });
+    const svc = service({ events: [{ orderId: 'WO-1', at: NOW - 60_000, kind: 'escalated', level: 'company', category: 'outage', grid: null, team: null, live: true }] });
     expect(tickerItems([structuredClone(a)], outages, structuredClone(svc), NOW)).toEqual(tickerItems([a], outages, svc, NOW));
+  });
+});
+
+describe('the trend chart axis', () => {
+  it('steps in 1, 2, 5 × 10^k so the busiest hour fits under two steps', async () => {
+    const { roundStep } = await import('./components/ServiceTrend.tsx');
+    expect([0, 0.5, 1, 1.5, 3, 3.5, 6, 38, 50, 51, 120].map(roundStep)).toEqual([1, 1, 1, 2, 5, 5, 10, 50, 50, 100, 200]);
   });
 });

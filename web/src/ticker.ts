@@ -52,7 +52,8 @@ export function tickerItems(
     const attention = new Set(service.attention.map((o) => o.id));
     for (const e of service.events ?? []) {
       if (e.at < since) continue;
-      const live = attention.has(e.orderId);
+      // The server says whether the order still needs attention (the attention list stops at 20).
+      const live = e.live ?? attention.has(e.orderId);
       const tone: Tone = !live ? 'dim' : e.kind === 'overdue' ? 'red' : SUPERVISION_TONE[e.level];
       out.push({
         key: `${e.orderId}:${e.kind}:${e.level}:${e.at}`,

@@ -2,7 +2,7 @@
 // computed from the orders created in [from, to) with all their contacts. Orders merged into
 // another are not counted (their contacts are in the order they joined).
 import {
-  CHANNELS, supervisionOfStep, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceEvent, type ServiceHour, type ServiceKpis, type SupervisionLevel,
+  CHANNELS, needsAttention, supervisionOfStep, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceEvent, type ServiceHour, type ServiceKpis, type SupervisionLevel,
 } from '@gridwatch/shared';
 
 export type KpiScope = ServiceKpis['scope'];
@@ -156,12 +156,13 @@ export function serviceEvents(all: readonly OrderDto[], since: number, max = 30)
   const out: ServiceEvent[] = [];
   for (const o of all) {
     if (o.mergedInto !== null) continue;
+    const live = needsAttention(o);
     let level: SupervisionLevel = 'none';
     for (const s of o.steps) {
       if (s.kind === 'escalated') level = supervisionOfStep(s.note) ?? level;
       else if (s.kind === 'reopened') level = 'none';
       if ((s.kind === 'escalated' || s.kind === 'overdue') && s.at >= since) {
-        out.push({ orderId: o.id, at: s.at, kind: s.kind, level, category: o.category, grid: o.grid, team: o.team });
+        out.push({ orderId: o.id, at: s.at, kind: s.kind, level, category: o.category, grid: o.grid, team: o.team, live });
       }
     }
   }

@@ -20,6 +20,14 @@ export const CHANNEL_SHADES: Record<Channel, string> = { hotline: '#8e959c', app
 
 const hh = (ms: number) => String(new Date(ms).getHours()).padStart(2, '0');
 
+/** The smallest of 1, 2, 5 × 10^k (at least 1) that is ≥ x: a round axis step. */
+export function roundStep(x: number): number {
+  if (!(x > 1)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}
+
 /** Overdue rate of an hour: missed / due, null when nothing was due. */
 export const overdueRate = (h: Pick<ServiceHour, 'due' | 'missed'>): number | null => (h.due > 0 ? h.missed / h.due : null);
 
@@ -47,6 +55,7 @@ export const ServiceTrend = memo(function ServiceTrend({ hours, today, format, n
     const rem = remPx();
     const font = cssVar('--font', 'sans-serif');
     const axisLabel = { color: COLORS.textDim, fontSize: rem * 0.75, fontFamily: font };
+    const step = roundStep(Math.max(...hours.map((h) => CHANNELS.reduce((n, c) => n + h.contacts[c], 0)), 0) / 2);
     const option: ComplaintsOption = {
       animation: false,
       grid: { left: rem * 1.6, right: rem * 2.1, top: rem * 0.5, bottom: rem * 1.3 },
@@ -58,8 +67,8 @@ export const ServiceTrend = memo(function ServiceTrend({ hours, today, format, n
         axisLabel: { ...axisLabel, interval: 0, formatter: (v: string) => (Number(v) % 6 === 0 ? v : '') },
       },
       yAxis: [
-        // An even maximum, so the one split line falls on a whole number.
-        { type: 'value', min: 0, minInterval: 1, max: (v) => Math.max(2, 2 * Math.ceil(v.max / 2)), splitNumber: 2, axisLabel, splitLine: { lineStyle: { color: COLORS.lineGrid } } },
+        // Two round steps up to the busiest hour: 0, step, 2·step.
+        { type: 'value', min: 0, max: 2 * step, interval: step, axisLabel, splitLine: { lineStyle: { color: COLORS.lineGrid } } },
         { type: 'value', min: 0, max: 1, interval: 0.5, axisLabel: { ...axisLabel, formatter: (v: number) => `${Math.round(v * 100)}%` }, splitLine: { show: false } },
       ],
       series: [
