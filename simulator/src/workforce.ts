@@ -119,9 +119,15 @@ export async function runWorkforce(o: WorkforceOptions): Promise<void> {
     } catch (err) {
       log(`workforce: ${(err as Error).message}`);
     }
+    // One abort listener per wait, removed when the wait ends (else one more every poll).
     await new Promise<void>((r) => {
-      const t = setTimeout(r, o.pollMs ?? 15_000);
-      o.signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+      const wake = () => {
+        clearTimeout(t);
+        o.signal?.removeEventListener('abort', wake);
+        r();
+      };
+      const t = setTimeout(wake, o.pollMs ?? 15_000);
+      o.signal?.addEventListener('abort', wake, { once: true });
     });
   }
   log(`workforce: stopped after ${done} steps`);

@@ -1288,7 +1288,7 @@ const en: Dict = {
       warnedShare: 'Outage complaints preceded by an alert or a notice',
       openOrders: 'Orders not closed yet, whichever day they came in',
     },
-    trend: { title: 'Contacts by channel, overdue rate', overdueRate: 'Overdue', span: 'per hour · last 24 h', hint: 'Bars: contacts per hour by channel; line: share of the orders due in the hour that missed their time limit' },
+    trend: { title: 'Contacts by channel, overdue rate', overdueRate: 'Late', span: 'per hour · last 24 h', hint: 'Bars: contacts per hour by channel; line: share of the orders due in the hour that missed their time limit' },
   },
   ticker: {
     title: 'Alerts & escalations',
