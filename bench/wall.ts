@@ -58,8 +58,11 @@ const { values } = parseArgs({
   },
 });
 const MINUTES = Number(values.minutes);
-// The page has run through the quiet and storm phases by then; a longer run warms up longer.
-const WARMUP_MIN = values['warmup-minutes'] !== undefined ? Number(values['warmup-minutes']) : MINUTES >= 10 ? 2 : 0.25;
+// The page has run through the quiet and storm phases by then. A long run warms up until the
+// wall's longest window (24 h: complaints and work orders per hour) has filled at the daily speed,
+// so what is measured is steady state, not the windows filling (at speed 120: 12 minutes).
+const DAY_WINDOW_MIN = (24 * 60) / Number(values['daily-speed']);
+const WARMUP_MIN = values['warmup-minutes'] !== undefined ? Number(values['warmup-minutes']) : MINUTES >= 10 ? Math.max(2, Math.ceil(DAY_WINDOW_MIN)) : 0.25;
 const QUIET_S = Number(values['quiet-s']);
 const RENDER_RUNS = Math.max(1, Math.round(Number(values['render-runs'])));
 const STORM_S = Number(values['storm-s']);
