@@ -13,20 +13,18 @@
 //
 // Uses DATABASE_URL / MQTT_URL when set (TimescaleDB + Mosquitto; a fresh database per run), else
 // the embedded parts (PGlite and aedes in the server process): report those apart.
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateNetwork, topics } from '@gridwatch/shared';
 import { saveNetworkFile } from '@gridwatch/shared/node';
+import { ROOT, freshDatabase, startServer } from './serverProcess.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     meters: { type: 'string', default: '100000' },
@@ -94,48 +92,13 @@ const singles = plan(SINGLE, 1, singleStart);
 log(`plan: ${READINGS.toLocaleString('en')} readings in ${batches.length.toLocaleString('en')} messages of ≤ ${BATCH}; ${singles.length.toLocaleString('en')} single-reading messages`);
 
 // ── a fresh database per run, the server ──────────────────────────────────────────────────
-let databaseUrl = process.env.DATABASE_URL || '';
+const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'gw_bench_ingest') : '';
 const embedded = !databaseUrl;
-if (databaseUrl) {
-  const name = `gw_bench_ingest_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(databaseUrl);
-  u.pathname = `/${name}`;
-  databaseUrl = u.toString();
-}
 const embeddedMqttPort = 18910;
 const mqttUrl = process.env.MQTT_URL || `mqtt://127.0.0.1:${embeddedMqttPort}`;
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    SIMULATOR: 'false',
-    NETWORK: file,
-    PORT: String(PORT),
-    MQTT_PORT: String(embeddedMqttPort),
-    DATA_DIR: dir,
-    MQTT_CLIENT_ID: `gridwatch-bench-ingest-${Date.now()}`,
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let serverOut = '';
-server.stdout!.on('data', (d: Buffer) => (serverOut = (serverOut + d.toString()).slice(-8000)));
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
+const server = startServer({ network: file, port: PORT, mqttPort: embeddedMqttPort, dataDir: dir, databaseUrl: databaseUrl || null, clientId: `gridwatch-bench-ingest-${Date.now()}` });
 const base = `http://127.0.0.1:${PORT}`;
-
-async function waitFor(probe: () => Promise<boolean>, ms: number, what: string) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\n${serverOut.slice(-2000)}`);
-}
+const waitFor = server.waitFor;
 await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200, 300_000, 'server health');
 log(`server up (${embedded ? 'embedded PGlite and aedes' : 'DATABASE_URL and MQTT_URL'})`);
 
@@ -240,7 +203,9 @@ async function rawBroker(n: number): Promise<{ messages: number; ms: number; per
   const pubs = await connectMany(PUBLISHERS, 'raw-pub');
   const t0 = performance.now();
   await publishAll(pubs, payloads);
-  await Promise.race([all, sleep(300_000)]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, 300_000)))]);
+  clearTimeout(timer);
   const ms = performance.now() - t0;
   await Promise.all([...pubs, sub!].map((c) => c.endAsync()));
   return { messages: got, ms: round(ms), perSec: round((got / ms) * 1000) };
@@ -284,6 +249,6 @@ try {
   };
   if (values.json) console.log(JSON.stringify(result));
 } finally {
-  server.kill('SIGINT');
-  await new Promise((r) => server.once('exit', r));
+  await server.stop();
 }
+process.exit(0);

@@ -7,18 +7,16 @@
 //   pnpm bench:storm [--meters 100000] [--gasps 50000] [--readings-per-s 20000] [--json]
 //
 // Uses DATABASE_URL / MQTT_URL when set (TimescaleDB + Mosquitto), else the embedded parts.
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import pg from 'pg';
 import { EVENT_CODE, generateNetwork, indexNetwork, topics, type OutageDto } from '@gridwatch/shared';
 import { saveNetworkFile } from '@gridwatch/shared/node';
+import { ROOT, freshDatabase, startServer } from './serverProcess.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     meters: { type: 'string', default: '100000' },
@@ -49,53 +47,13 @@ saveNetworkFile(file, network);
 log(`network: ${network.transformers.length} station areas, ${network.customers.length} meters, ${network.feeders.length} feeders`);
 
 // A real server gets a fresh database per run, so the reading count below is exact.
-let databaseUrl = process.env.DATABASE_URL || '';
-if (databaseUrl) {
-  const name = `gw_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(databaseUrl);
-  u.pathname = `/${name}`;
-  databaseUrl = u.toString();
-}
+const databaseUrl = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'gw_bench') : '';
 const embeddedMqttPort = 18900;
 const mqttUrl = process.env.MQTT_URL || `mqtt://127.0.0.1:${embeddedMqttPort}`;
 const prefix = 'gw/v1';
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    SIMULATOR: 'false',
-    NETWORK: file,
-    PORT: String(PORT),
-    MQTT_PORT: String(embeddedMqttPort),
-    DATA_DIR: dir,
-    OUTAGE_HOLD_S: String(HOLD_S),
-    MQTT_CLIENT_ID: `gridwatch-bench-${Date.now()}`,
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let serverOut = '';
-server.stdout!.on('data', (d: Buffer) => (serverOut += d.toString()));
-const stopServer = async () => {
-  if (server.exitCode !== null) return;
-  server.kill('SIGINT');
-  await new Promise((r) => server.once('exit', r));
-};
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
-
-async function waitFor(probe: () => Promise<boolean>, ms: number, what: string) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}\n${serverOut.slice(-2000)}`);
-}
+const server = startServer({ network: file, port: PORT, mqttPort: embeddedMqttPort, dataDir: dir, databaseUrl: databaseUrl || null, clientId: `gridwatch-bench-${Date.now()}`, env: { OUTAGE_HOLD_S: String(HOLD_S) } });
+const stopServer = server.stop;
+const waitFor = server.waitFor;
 
 await waitFor(async () => (await fetch(`http://127.0.0.1:${PORT}/api/health`)).status === 200, 180_000, 'server health');
 log('server up');
