@@ -149,7 +149,7 @@ export class WorkOrders {
       open,
       attention,
       hours: serviceHours(orders, now),
-      events: serviceEvents(orders, now - 12 * 3_600_000),
+      events: serviceEvents(orders, now - 12 * H),
     };
   }
 

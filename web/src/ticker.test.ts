@@ -61,7 +61,7 @@ describe('the alert and escalation ticker', () => {
 
 describe('the trend chart axis', () => {
   it('steps in 1, 2, 5 × 10^k so the busiest hour fits under two steps', async () => {
-    const { roundStep } = await import('./components/ServiceTrend.tsx');
+    const { roundStep } = await import('./components/hourAxis.ts');
     expect([0, 0.5, 1, 1.5, 3, 3.5, 6, 38, 50, 51, 120].map(roundStep)).toEqual([1, 1, 1, 2, 5, 5, 10, 50, 50, 100, 200]);
   });
 });

@@ -20,13 +20,14 @@ const SUPERVISION_TONE: Record<SupervisionLevel, Tone> = { none: 'dim', 'team-le
 
 /**
  * Alerts raised and escalated, orders escalated and overdue, since `TICKER_WINDOW_MS` before
- * `now` (a coarse clock: anything later counts too), newest first. An item is live (coloured) while its alert is still unacknowledged,
- * or its order still needs attention; otherwise it stays in the ticker, grey.
+ * `now` (a coarse clock: anything later counts too), newest first. An item is live (coloured)
+ * while its alert is still unacknowledged, or its order still needs attention; otherwise it stays
+ * in the ticker, grey.
  */
 export function tickerItems(
   alerts: Iterable<AlertDto>,
   outages: ReadonlyMap<string, Pick<OutageDto, 'device' | 'feeder'>>,
-  service: Pick<ServiceSummary, 'events' | 'attention'> | null,
+  service: Pick<ServiceSummary, 'events'> | null,
   now: number,
   max = TICKER_MAX,
 ): TickerItem[] {
@@ -49,11 +50,10 @@ export function tickerItems(
     }
   }
   if (service) {
-    const attention = new Set(service.attention.map((o) => o.id));
-    for (const e of service.events ?? []) {
+    for (const e of service.events) {
       if (e.at < since) continue;
       // The server says whether the order still needs attention (the attention list stops at 20).
-      const live = e.live ?? attention.has(e.orderId);
+      const live = e.live;
       const tone: Tone = !live ? 'dim' : e.kind === 'overdue' ? 'red' : SUPERVISION_TONE[e.level];
       out.push({
         key: `${e.orderId}:${e.kind}:${e.level}:${e.at}`,

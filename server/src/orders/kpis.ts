@@ -2,7 +2,7 @@
 // computed from the orders created in [from, to) with all their contacts. Orders merged into
 // another are not counted (their contacts are in the order they joined).
 import {
-  CHANNELS, needsAttention, supervisionOfStep, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceEvent, type ServiceHour, type ServiceKpis, type SupervisionLevel,
+  CHANNELS, ORDER_STEP_KINDS, needsAttention, supervisionOfStep, type Channel, type ChannelKpis, type NetworkIndex, type OrderDto, type ServiceEvent, type ServiceHour, type ServiceKpis, type SupervisionLevel,
 } from '@gridwatch/shared';
 
 export type KpiScope = ServiceKpis['scope'];
@@ -103,7 +103,8 @@ export function serviceKpisBy(all: readonly OrderDto[], from: number, to: number
 }
 
 const HOUR = 3_600_000;
-const STATUS_STEPS = ['created', 'dispatched', 'accepted', 'on-site', 'resolved', 'callback-1', 'callback-2', 'closed'];
+/** The steps that move an order forward, in order (the step kinds up to `closed`). */
+const STATUS_STEPS: readonly string[] = ORDER_STEP_KINDS.slice(0, ORDER_STEP_KINDS.indexOf('closed') + 1);
 
 /**
  * When the order reached its due step within its current time limit (which runs from the

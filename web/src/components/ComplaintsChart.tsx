@@ -4,14 +4,13 @@ import type { ComplaintsOption } from '../echarts.ts';
 import type { Dict } from '../i18n.ts';
 import { COLORS, cssVar, remPx } from '../dom.ts';
 import { useChart } from './useChart.ts';
+import { hourAxis } from './hourAxis.ts';
 
 export interface ComplaintsChartProps {
   /** The last 24 clock hours, oldest first. */
   hours: readonly ComplaintHour[];
   t: Dict;
 }
-
-const hh = (ms: number) => String(new Date(ms).getHours()).padStart(2, '0');
 
 /**
  * Complaints per clock hour: what came (bars, neutral) against what the model predicted (a
@@ -27,18 +26,10 @@ export const ComplaintsChart = memo(function ComplaintsChart({ hours, t }: Compl
     if (!c) return;
     const rem = remPx();
     const font = cssVar('--font', 'sans-serif');
-    const labels = hours.map((h) => hh(h.hour));
     const option: ComplaintsOption = {
       animation: false,
       grid: { left: rem * 1.6, right: rem * 0.3, top: rem * 0.6, bottom: rem * 1.4 },
-      xAxis: {
-        type: 'category',
-        data: labels,
-        axisTick: { show: false },
-        axisLine: { lineStyle: { color: COLORS.lineDim } },
-        // A label every six hours (local clock): 00, 06, 12, 18.
-        axisLabel: { interval: 0, color: COLORS.textDim, fontSize: rem * 0.8, fontFamily: font, formatter: (v: string) => (Number(v) % 6 === 0 ? v : '') },
-      },
+      xAxis: hourAxis(hours, rem * 0.8, font),
       yAxis: {
         type: 'value',
         min: 0,

@@ -4,6 +4,7 @@ import type { ComplaintsOption } from '../echarts.ts';
 import type { Dict } from '../i18n.ts';
 import { COLORS, cssVar, remPx } from '../dom.ts';
 import { useChart } from './useChart.ts';
+import { hourAxis, roundStep } from './hourAxis.ts';
 
 export interface ServiceTrendProps {
   /** The last 24 clock hours, oldest first. */
@@ -17,16 +18,6 @@ export interface ServiceTrendProps {
 
 /** Four neutral greys, darkest at the bottom: channels are not alarms. */
 export const CHANNEL_SHADES: Record<Channel, string> = { hotline: '#8e959c', app: '#6f767d', wechat: '#565c62', hall: '#b5bbc1' };
-
-const hh = (ms: number) => String(new Date(ms).getHours()).padStart(2, '0');
-
-/** The smallest of 1, 2, 5 × 10^k (at least 1) that is ≥ x: a round axis step. */
-export function roundStep(x: number): number {
-  if (!(x > 1)) return 1;
-  const p = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
-  return 10 * p;
-}
 
 /** Overdue rate of an hour: missed / due, null when nothing was due. */
 export const overdueRate = (h: Pick<ServiceHour, 'due' | 'missed'>): number | null => (h.due > 0 ? h.missed / h.due : null);
@@ -59,13 +50,7 @@ export const ServiceTrend = memo(function ServiceTrend({ hours, today, format, n
     const option: ComplaintsOption = {
       animation: false,
       grid: { left: rem * 1.6, right: rem * 2.1, top: rem * 0.5, bottom: rem * 1.3 },
-      xAxis: {
-        type: 'category',
-        data: hours.map((h) => hh(h.hour)),
-        axisTick: { show: false },
-        axisLine: { lineStyle: { color: COLORS.lineDim } },
-        axisLabel: { ...axisLabel, interval: 0, formatter: (v: string) => (Number(v) % 6 === 0 ? v : '') },
-      },
+      xAxis: hourAxis(hours, rem * 0.75, font),
       yAxis: [
         // Two round steps up to the busiest hour: 0, step, 2·step.
         { type: 'value', min: 0, max: 2 * step, interval: step, axisLabel, splitLine: { lineStyle: { color: COLORS.lineGrid } } },

@@ -4,6 +4,7 @@ import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
 import { middleEllipsis } from '../detail.ts';
 import { tickerItems, type TickerItem } from '../ticker.ts';
+import { useClock } from './time.ts';
 
 export interface TickerProps {
   alerts: ReadonlyMap<string, AlertDto>;
@@ -15,11 +16,6 @@ export interface TickerProps {
   lang: Lang;
 }
 
-const hhmm = (ms: number) => {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-};
-
 /**
  * The alert and escalation ticker along the wall's foot (预警督办): the latest alerts raised and
  * escalated and work orders escalated or overdue, newest first, as many whole items as fit on one
@@ -29,6 +25,7 @@ const hhmm = (ms: number) => {
 export const Ticker = memo(function Ticker({ alerts, outages, service, nowServer, t, lang }: TickerProps) {
   const items = useMemo(() => tickerItems(alerts.values(), outages, service, nowServer), [alerts, outages, service, nowServer]);
   const nf = useMemo(() => new Intl.NumberFormat(numberLocale(lang)), [lang]);
+  const clock = useClock(lang);
   const live = items.filter((i) => i.live).length;
 
   const text = (i: TickerItem): { what: string; where: string } => {
@@ -55,7 +52,7 @@ export const Ticker = memo(function Ticker({ alerts, outages, service, nowServer
           const { what, where } = text(i);
           return (
             <span key={i.key} className={`tk-item tone-${i.tone}`} data-testid="ticker-item" data-kind={i.kind} data-tone={i.tone}>
-              <time className="tk-time">{hhmm(i.at)}</time>
+              <time className="tk-time">{clock.time(i.at, nowServer, false)}</time>
               <span className="tk-what">{what}</span>
               {where ? <span className="tk-where">{where}</span> : null}
             </span>
