@@ -308,6 +308,11 @@ const qn = (q: number) => quantile(latencies, q);
 const perWall = walls.map((w) => ({ ...latenciesOf(w.firstSeen), outages: w.firstSeen.size, reconnects: w.reconnects }));
 const pooled = perWall.flatMap((w) => w.latencies).sort((a, b) => a - b);
 const wallP99 = perWall.map((w) => quantile(w.latencies, 0.99));
+// Fan-out spread: for each outage, from its arrival at the first wall to its arrival at the last.
+const spreads = [...firstSeen.keys()]
+  .map((id) => walls.map((w) => w.firstSeen.get(id)?.at).filter((x): x is number => x !== undefined))
+  .map((ats) => Math.max(...ats) - Math.min(...ats))
+  .sort((a, b) => a - b);
 const wallsMissingOutages = walls.filter((w) => [...firstSeen.keys()].some((id) => !w.firstSeen.has(id)) || w.firstSeen.size !== firstSeen.size).length;
 const wallsNotCovering = perWall.filter((w) => w.missing > 0).length;
 const quiet = windowOf(quietStart, quietEnd);
@@ -361,6 +366,8 @@ const result = {
     reconnects: perWall.reduce((a, w) => a + w.reconnects, 0),
     /** Over every (wall, outage): latency beyond the hold at that wall. */
     latencyMs: { p50: quantile(pooled, 0.5), p95: quantile(pooled, 0.95), p99: quantile(pooled, 0.99), max: pooled.at(-1) ?? NaN, worstWallP99: Math.max(...wallP99) },
+    /** Per outage, its arrival at the last wall minus at the first. */
+    spreadMs: { p50: quantile(spreads, 0.5), p99: quantile(spreads, 0.99), max: spreads.at(-1) ?? NaN },
     bytesCounted: 'WebSocket message payloads = engine.io packets (payload); plus WebSocket frame headers (wire); no TCP/IP headers',
     quiet,
     storm,
@@ -370,7 +377,7 @@ console.log(
   `storm: ${result.lastGasps} last gasps in ${STORM_S} s over ${result.readingsPerSecTarget} readings/s (${result.backend})\n` +
     `outages received ${result.outagesReceived} covering ${dark.size - missing}/${dark.size} dark station areas; latency beyond hold p50 ${result.latencyMs.p50} ms, p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
     `readings sent ${readingsSent}, stored ${stored}, lost ${result.readingsLost}\n` +
-    `${WALLS} walls: outages received ${result.walls.outagesReceived.min}–${result.walls.outagesReceived.max} each, ${wallsMissingOutages} missing any, ${result.walls.reconnects} reconnects; latency over all walls p50 ${result.walls.latencyMs.p50} ms, p99 ${result.walls.latencyMs.p99} ms, worst wall's p99 ${result.walls.latencyMs.worstWallP99} ms\n` +
+    `${WALLS} walls: outages received ${result.walls.outagesReceived.min}–${result.walls.outagesReceived.max} each, ${wallsMissingOutages} missing any, ${result.walls.reconnects} reconnects; latency over all walls p50 ${result.walls.latencyMs.p50} ms, p99 ${result.walls.latencyMs.p99} ms, worst wall's p99 ${result.walls.latencyMs.worstWallP99} ms; first to last wall p50 ${result.walls.spreadMs.p50} ms, max ${result.walls.spreadMs.max} ms\n` +
     `storm (${storm.seconds} s): ${storm.perWall.payloadBytesPerSec.mean} B/s to each wall (${storm.perWall.wireBytesPerSec.mean} B/s with frame headers, ${storm.perWall.messagesPerSec} messages/s), ${storm.allWallsPayloadBytesPerSec} B/s to all; server CPU ${storm.serverCpu.percentOfOneCore} % of a core = ${storm.serverCpu.percentOfMachine} % of ${CORES} cores; machine busy ${storm.machineBusyPercent} %, bench process ${storm.benchCpuPercentOfOneCore} % of a core\n` +
     `quiet (${quiet.seconds} s): ${quiet.perWall.payloadBytesPerSec.mean} B/s to each wall; server CPU ${quiet.serverCpu.percentOfOneCore} % of a core; machine busy ${quiet.machineBusyPercent} %`,
 );
