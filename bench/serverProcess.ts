@@ -36,7 +36,9 @@ export interface ServerProcess {
  * PGlite in `dataDir`). `env` adds settings. Killed when this process exits.
  */
 export function startServer(o: { network: string; port: number; mqttPort: number; dataDir: string; databaseUrl: string | null; clientId: string; env?: Record<string, string> }): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
+  // BENCH_SERVER_NODE_ARGS adds node flags to the server alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

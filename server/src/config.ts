@@ -38,6 +38,8 @@ const Config = Type.Object({
   ingestFlushMs: Type.Integer({ minimum: 1 }),
   /** Readings held in memory before ingest stops acknowledging MQTT messages. */
   ingestMaxBufferedRows: Type.Integer({ minimum: 1 }),
+  /** Write readings by COPY (true), by INSERT … ON CONFLICT (false), or null: COPY on a real server. */
+  ingestCopy: Type.Union([Type.Boolean(), Type.Null()]),
   /** Accepted clock skew for device timestamps. */
   maxFutureSkewS: Type.Integer({ minimum: 0 }),
   maxPastAgeS: Type.Integer({ minimum: 0 }),
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestBatchRows: int(env, 'INGEST_BATCH_ROWS', 5000),
     ingestFlushMs: int(env, 'INGEST_FLUSH_MS', 200),
     ingestMaxBufferedRows: int(env, 'INGEST_MAX_BUFFERED_ROWS', 200_000),
+    ingestCopy: opt(env, 'INGEST_COPY') === null ? null : bool(env, 'INGEST_COPY', true),
     maxFutureSkewS: int(env, 'MAX_FUTURE_SKEW_S', 300),
     maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
     outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),

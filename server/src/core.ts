@@ -8,7 +8,7 @@ import { loadOpenOutages, loadOutagesBetween, loadRestoredOutages, upsertOutages
 import { reliability, type ReliabilityReport } from './outage/reliability.ts';
 import type { Pool } from './db/pool.ts';
 import {
-  countReadings, loadPlanned, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, insertReadings, upsertPlanned,
+  countReadings, loadPlanned, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, readingsWriter, upsertPlanned,
   type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type PlannedRow, type ReadingRow,
 } from './db/telemetry.ts';
 import { BatchWriter } from './ingest/batchWriter.ts';
@@ -63,9 +63,13 @@ export class Core {
   private readonly waiters: (() => void)[] = [];
   private outageListeners: ((outages: OutageDto[]) => void)[] = [];
   private contactListeners: ((contact: ContactRow) => void)[] = [];
+  /** Messages waiting for their rows to commit before the broker is told: FIFO from `ackHead`. */
+  private acks: { marks: number[]; ack: () => void }[] = [];
+  private ackHead = 0;
+  private readonly writerList: BatchWriter<unknown>[];
 
   private constructor(
-    private readonly o: CoreOptions & { now: () => number },
+    private readonly o: CoreOptions & { now: () => number; pglite: boolean },
     index: NetworkIndex,
     version: string,
     openOutages: OutageDto[],
@@ -96,15 +100,18 @@ export class Core {
       this.metrics.dbWriteErrors++;
       log.warn(`database write (${name}) failed, will retry: ${err.message}`);
     };
-    const common = { maxBatch: config.ingestBatchRows, flushMs: config.ingestFlushMs, onDrained: () => this.release() };
+    const common = { maxBatch: config.ingestBatchRows, flushMs: config.ingestFlushMs, onDrained: () => this.release(), onWritten: () => this.settle() };
     const writer = <Row>(name: string, write: (rows: Row[]) => Promise<number>, extra: Partial<ConstructorParameters<typeof BatchWriter<Row>>[0]> = {}) =>
       new BatchWriter<Row>({ name, write, ...common, onError: onError(name), onRejected: (_row, err) => this.rejected(name, err), ...extra });
     this.writers = {
-      readings: writer('readings', (rows) => insertReadings(pool, rows), {
+      // Two batches in flight on a real server: one is sent while the database commits the other.
+      readings: writer('readings', readingsWriter(pool, config.ingestCopy ?? !o.pglite), {
+        concurrency: o.pglite ? 1 : 2,
         onWritten: (written, attempted) => {
           this.metrics.readingsStored += written;
           this.metrics.duplicatesIgnored += attempted - written;
           this.release();
+          this.settle();
         },
       }),
       meterEvents: writer('meter_events', (rows) => insertMeterEvents(pool, rows)),
@@ -120,6 +127,7 @@ export class Core {
         return latest.length;
       }, { flushMs: 20, maxBatch: 500 }),
     };
+    this.writerList = Object.values(this.writers) as BatchWriter<unknown>[];
     // Contacts are stored and also handed to the early warning as they arrive.
     const contacts = this.writers.contacts;
     const contactTee = {
@@ -166,7 +174,9 @@ export class Core {
   }
 
   static async start(options: CoreOptions): Promise<Core> {
-    const o = { ...options, now: options.now ?? Date.now };
+    // PGlite (the embedded default) serves one session and cannot take COPY FROM STDIN over the wire.
+    const version = (await options.pool.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '';
+    const o = { ...options, now: options.now ?? Date.now, pglite: /PGlite|emscripten/i.test(version) };
     const file = await resolveNetwork(o.config.network);
     const t0 = Date.now();
     if (await importNetwork(o.pool, file)) o.log.info(`network "${file.id}" imported (${file.transformers.length} station areas, ${file.customers.length} customers) in ${Date.now() - t0} ms`);
@@ -287,7 +297,9 @@ export class Core {
     clearInterval(this.tickTimer);
     clearInterval(this.reliabilityTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    if (this.mqttSource) await this.mqttSource.close().catch(() => {});
+    // Commit what was taken while still connected, so its acknowledgements reach the broker.
+    const drain = () => Promise.race([this.flush(), new Promise<void>((r) => setTimeout(r, 15_000).unref())]);
+    if (this.mqttSource) await this.mqttSource.close(drain).catch(() => {});
     const left = await Promise.all(Object.values(this.writers).map((w) => w.close(15_000)));
     const lost = left.reduce((a, b) => a + b, 0);
     if (lost) this.o.log.error(`${lost} buffered row(s) could not be written before shutdown`);
@@ -303,7 +315,11 @@ export class Core {
       username: c.mqttUsername,
       password: c.mqttPassword,
       subscriptions: topics(c.topicPrefix).subscriptions(),
-      onMessage: (topic, payload) => this.ingest.accept(topic, payload),
+      onMessage: (topic, payload, ack) => {
+        this.ingest.accept(topic, payload);
+        this.acks.push({ marks: this.writerList.map((w) => w.pushed), ack });
+        this.settle();
+      },
       whenReady: () => this.whenReady(),
       log: this.o.log,
     });
@@ -334,6 +350,33 @@ export class Core {
       this.runEngineTick();
     }, Math.max(0, next - this.o.now()));
     this.deadlineTimer.unref();
+  }
+
+  /** Messages received from the broker and not yet acknowledged (their rows not yet committed). */
+  unackedMessages(): number {
+    return this.acks.length - this.ackHead;
+  }
+
+  /** Acknowledges, in order, every message whose rows have all been settled by their writers. */
+  private settle(): void {
+    const list = this.writerList;
+    while (this.ackHead < this.acks.length) {
+      const head = this.acks[this.ackHead]!;
+      for (let i = 0; i < list.length; i++) if (list[i]!.settled < head.marks[i]!) return this.compactAcks();
+      this.ackHead++;
+      head.ack();
+    }
+    this.compactAcks();
+  }
+
+  private compactAcks(): void {
+    if (this.ackHead === this.acks.length) {
+      this.acks = [];
+      this.ackHead = 0;
+    } else if (this.ackHead > 1024) {
+      this.acks = this.acks.slice(this.ackHead);
+      this.ackHead = 0;
+    }
   }
 
   private release(): void {

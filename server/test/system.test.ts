@@ -81,6 +81,42 @@ describe('the live path from MQTT to the wall', () => {
     expect(rows.rows[0]!.n).toBe(meters.length);
   });
 
+  it('acknowledges a message to the broker only once its rows are committed, and stores its redelivery once', async () => {
+    const received = () => system.core.metrics.readingsReceived;
+    const ingestClient = () => (system.core as unknown as { mqttSource: { client: MqttClient } }).mqttSource.client;
+    const body = { ts: new Date(Date.now() - 120_000).toISOString(), interval_s: 900, readings: meters.map((m) => ({ meter: m, kwh: 7.5, v: 220 })) };
+    // Hold the database so the readings cannot commit: the only session of PGlite, or a lock.
+    let release: () => Promise<void>;
+    if (db.embedded) {
+      const held = await system.pool.connect();
+      release = async () => held.release();
+    } else {
+      await sql.query('BEGIN');
+      await sql.query('LOCK TABLE readings IN SHARE MODE');
+      release = async () => void (await sql.query('COMMIT'));
+    }
+    const stored = system.core.kpis().readingsStored;
+    const start = received();
+    await publish(prefix.readings(tf.id), body);
+    await eventually(() => received() >= start + meters.length, 10_000, 'the message taken');
+    expect(system.core.unackedMessages()).toBe(1);
+    // The connection drops before the rows commit: the broker never had an acknowledgement, so it
+    // delivers the message again on the resumed session.
+    ingestClient().stream.destroy();
+    await eventually(() => received() >= start + 2 * meters.length, 15_000, 'the redelivery');
+    await release();
+    await system.core.flush();
+    await eventually(() => system.core.unackedMessages() === 0, 10_000, 'acknowledged after commit');
+    expect(system.core.kpis().readingsStored - stored).toBe(meters.length);
+    const rows = await query<{ n: number }>('SELECT count(*)::int AS n FROM readings WHERE meter = ANY($1) AND kwh = 7.5', [meters]);
+    expect(rows.rows[0]!.n).toBe(meters.length);
+    // Acknowledged now: another dropped connection brings nothing back.
+    ingestClient().stream.destroy();
+    await eventually(() => system.core.mqttConnected(), 10_000, 'reconnected');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(received()).toBe(start + 2 * meters.length);
+  });
+
   it('dead-letters malformed payloads in the database with their reason', async () => {
     await publish(prefix.readings(tf.id), 'not json at all');
     await publish(prefix.meterEvents(tf.id), { device: 'M-UNKNOWN', ts: new Date().toISOString(), code: EVENT_CODE.powerOff });

@@ -1,7 +1,10 @@
 // The MQTT edge of ingest: one persistent session (clean: false, fixed client id) subscribed at
-// QoS 1. A message is acknowledged only once ingest has room for it, so when the database falls
-// behind the broker keeps the backlog instead of our memory.
-import mqtt, { type MqttClient } from 'mqtt';
+// QoS 1. A message is acknowledged (PUBACK) only once the rows it produced are committed, so a
+// crash, a kill or a database outage never loses an acknowledged message: the broker keeps and
+// redelivers whatever we have not stored, and idempotent writes make redelivery harmless. The
+// broker's in-flight window (receive maximum) bounds what we hold unacknowledged; when our write
+// buffers are full we also stop reading the socket until they drain.
+import mqtt, { type MqttClient, type Packet } from 'mqtt';
 
 export interface MqttSourceOptions {
   url: string;
@@ -9,7 +12,8 @@ export interface MqttSourceOptions {
   username: string | null;
   password: string | null;
   subscriptions: string[];
-  onMessage: (topic: string, payload: Buffer) => void;
+  /** Handles one message; calls `ack` once what it produced is committed (at once if nothing). */
+  onMessage: (topic: string, payload: Buffer, ack: () => void) => void;
   /** Resolves when ingest can take another message. */
   whenReady: () => Promise<void> | null;
   log: { info: (msg: string) => void; warn: (msg: string) => void };
@@ -18,8 +22,15 @@ export interface MqttSourceOptions {
 export interface MqttSource {
   readonly client: MqttClient;
   connected(): boolean;
-  close(): Promise<void>;
+  /** Messages received and not yet acknowledged to the broker. */
+  unacked(): number;
+  /** Stops taking messages, lets `drain` commit what was taken (their acknowledgements go out), then disconnects. */
+  close(drain?: () => Promise<void>): Promise<void>;
 }
+
+/** Marks the PUBACKs we send ourselves, after commit. */
+const OURS = Symbol('gridwatch.puback');
+type Send = (packet: Packet & { [OURS]?: true }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
 export function startMqttSource(o: MqttSourceOptions): MqttSource {
   const client = mqtt.connect(o.url, {
@@ -29,9 +40,41 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     connectTimeout: 10_000,
     ...(o.username ? { username: o.username, password: o.password ?? undefined } : {}),
   });
-  // mqtt.js sends PUBACK after handleMessage calls back and reads no further packet until then.
+  // mqtt.js sends the PUBACK as soon as handleMessage calls back, and reads no further packet
+  // until then. We call back at once, so it reads on, and swallow that PUBACK; our own goes out
+  // after commit. (mqtt.js 5 has no manual-acknowledge option; this is its one internal we touch,
+  // covered by the integration tests against Mosquitto.)
+  const internals = client as unknown as { _sendPacket: Send };
+  const send = internals._sendPacket.bind(client) as Send;
+  internals._sendPacket = (packet, cb, ...rest) => {
+    if (packet.cmd === 'puback' && !packet[OURS]) {
+      cb?.();
+      return;
+    }
+    send(packet, cb, ...rest);
+  };
+  // A PUBACK belongs to one connection: after a reconnect the broker redelivers what we had not
+  // acknowledged, and that delivery is acknowledged in its own right.
+  let connection = 0;
+  let unacked = 0;
+  client.on('close', () => {
+    connection++;
+    unacked = 0;
+  });
+  let stopping = false;
   client.handleMessage = (packet, callback) => {
-    o.onMessage(packet.topic, packet.payload as Buffer);
+    // Closing: leave it unacknowledged and read no further; the broker redelivers it next time.
+    if (stopping) return;
+    const id = packet.messageId;
+    if (packet.qos === 1 && id !== undefined) {
+      const mine = connection;
+      unacked++;
+      o.onMessage(packet.topic, packet.payload as Buffer, () => {
+        if (mine !== connection || !client.connected) return;
+        unacked--;
+        send({ cmd: 'puback', messageId: id, [OURS]: true });
+      });
+    } else o.onMessage(packet.topic, packet.payload as Buffer, () => {});
     const wait = o.whenReady();
     if (wait) void wait.then(() => callback());
     else callback();
@@ -48,6 +91,11 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   return {
     client,
     connected: () => client.connected,
-    close: () => client.endAsync().then(() => undefined),
+    unacked: () => unacked,
+    async close(drain) {
+      stopping = true;
+      if (drain) await drain().catch(() => {});
+      await client.endAsync();
+    },
   };
 }
