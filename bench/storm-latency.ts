@@ -286,6 +286,8 @@ await readingsLoop;
 // ── results ───────────────────────────────────────────────────────────────────────────────
 // Each outage the wall received: decisive moment = its lockout message, or the end of the hold
 // after the first evidence of the earliest station area it covers.
+/** The latest outage at the first wall: what it was, for a look at outliers. */
+let slowest: { device: string; lockout: boolean; areas: number; latencyMs: number } | null = null;
 function latenciesOf(seen: Wall['firstSeen']): { latencies: number[]; missing: number } {
   const latencies: number[] = [];
   const covered = new Set<string>();
@@ -294,7 +296,9 @@ function latenciesOf(seen: Wall['firstSeen']): { latencies: number[]; missing: n
     const lock = outage.evidence.some((e) => e.kind === 'breaker.lockout') ? lockoutAt.get(outage.device) : undefined;
     const first = Math.min(...outage.transformers.map((a) => evidenceAt.get(a) ?? Infinity));
     const decisive = lock ?? first + HOLD_S * 1000;
-    if (Number.isFinite(decisive)) latencies.push(at - decisive);
+    if (!Number.isFinite(decisive)) continue;
+    latencies.push(at - decisive);
+    if (seen === firstSeen && (!slowest || at - decisive > slowest.latencyMs)) slowest = { device: outage.device, lockout: lock !== undefined, areas: outage.transformers.length, latencyMs: at - decisive };
   }
   let missing = 0;
   for (const a of dark) if (!covered.has(a)) missing++;
@@ -355,6 +359,7 @@ const result = {
   darkAreasNotCovered: missing,
   missing,
   latencyMs: { p50: qn(0.5), p95: qn(0.95), p99: qn(0.99), max: latencies.at(-1) ?? NaN },
+  slowestOutage: slowest,
   socketBytes: bytes,
   walls: {
     count: WALLS,
