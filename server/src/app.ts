@@ -109,7 +109,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
 
   // ---- sign-in: bearer tokens; writes check the role ----------------------------------------
   app.decorateRequest('user', null);
-  const OPEN = new Set(['/api/health', '/api/config', '/api/login']);
+  const OPEN = new Set(['/api/health', '/api/active', '/api/config', '/api/login']);
   app.addHook('onRequest', async (req, reply) => {
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
@@ -313,6 +313,8 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     const health = await core.health();
     return reply.status(health.status === 'ok' ? 200 : 503).send(health);
   });
+  // For a load balancer in front of a cluster: 200 only on the instance that holds the leader lock.
+  app.get('/api/active', async (_req, reply) => reply.status(core.isActive() ? 200 : 503).send({ active: core.isActive() }));
 
   app.get('/api/kpis', async () => core.kpis());
 
