@@ -38,6 +38,8 @@ const Config = Type.Object({
   ingestFlushMs: Type.Integer({ minimum: 1 }),
   /** Readings held in memory before ingest stops acknowledging MQTT messages. */
   ingestMaxBufferedRows: Type.Integer({ minimum: 1 }),
+  /** Scale-out: the cluster (MQTT shared-subscription group) this instance belongs to; null: alone. */
+  clusterGroup: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()]),
   /** Write readings by COPY (true), by INSERT … ON CONFLICT (false), or null: COPY on a real server. */
   ingestCopy: Type.Union([Type.Boolean(), Type.Null()]),
   /** Accepted clock skew for device timestamps. */
@@ -189,6 +191,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestBatchRows: int(env, 'INGEST_BATCH_ROWS', 5000),
     ingestFlushMs: int(env, 'INGEST_FLUSH_MS', 200),
     ingestMaxBufferedRows: int(env, 'INGEST_MAX_BUFFERED_ROWS', 200_000),
+    clusterGroup: opt(env, 'CLUSTER_GROUP'),
     ingestCopy: opt(env, 'INGEST_COPY') === null ? null : bool(env, 'INGEST_COPY', true),
     maxFutureSkewS: int(env, 'MAX_FUTURE_SKEW_S', 300),
     maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
@@ -233,6 +236,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (config.alertEscalateManagerMin < config.alertEscalateLeadMin) {
     throw new ConfigError('ALERT_ESCALATE_MANAGER_MIN must not be below ALERT_ESCALATE_LEAD_MIN');
+  }
+  if (config.clusterGroup && (!config.databaseUrl || !config.mqttUrl)) {
+    throw new ConfigError('CLUSTER_GROUP needs a shared database and broker: set DATABASE_URL and MQTT_URL (the embedded ones belong to one process)');
+  }
+  if (config.clusterGroup && config.mqttClientId === 'gridwatch-server') {
+    throw new ConfigError('CLUSTER_GROUP needs a distinct MQTT_CLIENT_ID per instance (each holds its own persistent session), e.g. gridwatch-1, gridwatch-2');
   }
   return checked.value;
 }

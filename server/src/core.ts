@@ -32,10 +32,17 @@ export interface CoreOptions {
   now?: () => number;
   /** Connect to MQTT (tests that drive ingest directly pass false). */
   mqtt?: boolean;
+  /**
+   * Scale-out: the MQTT shared-subscription group. The core then starts as a standby — readings
+   * only, a share of them — until `activate()` (it won the leader lock) starts the outage engine.
+   */
+  cluster?: string | null;
 }
 
 export interface Health {
   status: 'ok' | 'degraded';
+  /** single: no cluster; active / standby: a cluster member with or without the leader lock. */
+  role: 'single' | 'active' | 'standby';
   database: { up: boolean; latencyMs: number | null; timescaledb: string | null; error: string | null };
   broker: { connected: boolean; url: string | null };
   ingest: { bufferedRows: number; maxBufferedRows: number; lastWriteError: string | null };
@@ -45,8 +52,11 @@ export class Core {
   readonly metrics: Metrics;
   readonly index: NetworkIndex;
   readonly summary: NetworkSummary;
-  readonly engine: OutageEngine;
   readonly ingest: Ingest;
+  private outageEngine: OutageEngine;
+  /** Runs the outage engine on the event stream (always, unless a cluster standby). */
+  private active: boolean;
+  private engineSource: MqttSource | null = null;
   private readonly writers: {
     readings: BatchWriter<ReadingRow>;
     meterEvents: BatchWriter<MeterEventRow>;
@@ -82,19 +92,8 @@ export class Core {
     this.metrics.readingsStoredAtStart = readingsAtStart;
     this.index = index;
     this.summary = summarise(index, version);
-    this.engine = new OutageEngine(
-      {
-        index,
-        now,
-        minMeters: config.outageMinMeters,
-        holdMs: config.outageHoldS * 1000,
-        customerSideHoldMs: config.outageCustomerSideHoldS * 1000,
-        customerSideEarlyMs: config.outageCustomerSideEarlyS * 1000,
-        daHoldMs: config.outageDaHoldS * 1000,
-        rollupFraction: config.outageRollupFraction,
-      },
-      openOutages,
-    );
+    this.active = !o.cluster;
+    this.outageEngine = this.makeEngine(openOutages, planned, history);
 
     const onError = (name: string) => (err: Error) => {
       this.metrics.dbWriteErrors++;
@@ -145,25 +144,28 @@ export class Core {
       topicPrefix: config.topicPrefix,
       maxFutureSkewMs: config.maxFutureSkewS * 1000,
       maxPastAgeMs: config.maxPastAgeS * 1000,
+      // A standby stores what it takes; only the active instance's engine acts on it.
       onPowerEvent: (ev) => {
+        if (!this.active) return;
         this.engine.apply(ev);
         this.engineChanged();
       },
       onReadings: (transformer, intervalEnd, intervalMs, meters) => {
+        if (!this.active) return;
         this.engine.readings(transformer, intervalEnd, intervalMs, meters);
         this.engineChanged();
       },
       onFault: (ev) => {
+        if (!this.active) return;
         this.engine.fault(ev);
         this.engineChanged();
       },
       onPlanned: (w) => {
+        if (!this.active) return;
         this.engine.setPlanned(w);
         this.engineChanged();
       },
     });
-    for (const w of planned) this.engine.setPlanned(w);
-    for (const h of history) this.engine.learn(h);
     // Housekeeping (estimates, clean-up) on a slow beat; holds expire on their own timer, set
     // for the exact instant the engine names, so nothing waits for a polling interval.
     this.tickTimer = setInterval(() => this.runEngineTick(), 5_000);
@@ -171,6 +173,60 @@ export class Core {
     this.reliabilityTimer.unref();
     void this.refreshReliability();
     this.tickTimer.unref();
+  }
+
+  get engine(): OutageEngine {
+    return this.outageEngine;
+  }
+
+  /** Whether this instance runs the outage engine (false: a cluster standby). */
+  isActive(): boolean {
+    return this.active;
+  }
+
+  private makeEngine(open: OutageDto[], planned: PlannedWindow[], history: OutageDto[]): OutageEngine {
+    const { config, now } = this.o;
+    const engine = new OutageEngine(
+      {
+        index: this.index,
+        now,
+        minMeters: config.outageMinMeters,
+        holdMs: config.outageHoldS * 1000,
+        customerSideHoldMs: config.outageCustomerSideHoldS * 1000,
+        customerSideEarlyMs: config.outageCustomerSideEarlyS * 1000,
+        daHoldMs: config.outageDaHoldS * 1000,
+        rollupFraction: config.outageRollupFraction,
+      },
+      open,
+    );
+    for (const w of planned) engine.setPlanned(w);
+    for (const h of history) engine.learn(h);
+    return engine;
+  }
+
+  /** Loads what the engine starts from: open outages, planned windows, a year of restored outages. */
+  private static async engineState(pool: Pool, now: number) {
+    return {
+      open: await loadOpenOutages(pool),
+      planned: await loadPlanned(pool, now),
+      history: await loadRestoredOutages(pool, now - 365 * 86_400_000),
+    };
+  }
+
+  /**
+   * A standby becomes active (it holds the leader lock): the engine is rebuilt from the database —
+   * the open outages as the previous active instance last stored them — and takes over the
+   * engine's persistent MQTT session, where the broker kept every event not yet acknowledged.
+   */
+  async activate(): Promise<void> {
+    if (this.active) return;
+    await this.flush();
+    const state = await Core.engineState(this.o.pool, this.o.now());
+    this.outageEngine = this.makeEngine(state.open, state.planned, state.history);
+    this.active = true;
+    this.o.log.info(`cluster: active; resumed ${state.open.length} open outage(s) from the database`);
+    if (this.o.mqtt !== false) this.engineSource = this.connect(`${this.o.cluster}-engine`, topics(this.o.config.topicPrefix).subscriptions().filter((t) => !isReadings(t)));
+    this.runEngineTick();
   }
 
   static async start(options: CoreOptions): Promise<Core> {
@@ -182,13 +238,11 @@ export class Core {
     if (await importNetwork(o.pool, file)) o.log.info(`network "${file.id}" imported (${file.transformers.length} station areas, ${file.customers.length} customers) in ${Date.now() - t0} ms`);
     const loaded = await loadNetwork(o.pool);
     if (!loaded) throw new Error('no network in the database after import');
-    const open = await loadOpenOutages(o.pool);
-    if (open.length) o.log.info(`resumed ${open.length} open outage(s) from the database`);
     const readings = await countReadings(o.pool, o.timescaledb !== null);
-    const now = o.now();
-    const planned = await loadPlanned(o.pool, now);
-    const history = await loadRestoredOutages(o.pool, now - 365 * 86_400_000);
-    const core = new Core(o, indexNetwork(loaded.network), loaded.version, open, readings, planned, history);
+    // A standby loads the engine's state when it becomes active, not now.
+    const state = o.cluster ? { open: [], planned: [], history: [] } : await Core.engineState(o.pool, o.now());
+    if (state.open.length) o.log.info(`resumed ${state.open.length} open outage(s) from the database`);
+    const core = new Core(o, indexNetwork(loaded.network), loaded.version, state.open, readings, state.planned, state.history);
     if (o.mqtt !== false) core.connectMqtt();
     return core;
   }
@@ -266,6 +320,7 @@ export class Core {
     const buffered = this.bufferedRows();
     return {
       status: up && connected && !lastWriteError ? 'ok' : 'degraded',
+      role: !this.o.cluster ? 'single' : this.active ? 'active' : 'standby',
       database: { up, latencyMs, timescaledb: this.o.timescaledb, error },
       broker: { connected, url: this.o.config.mqttUrl ? redact(this.o.config.mqttUrl) : null },
       ingest: { bufferedRows: buffered, maxBufferedRows: this.o.config.ingestMaxBufferedRows, lastWriteError },
@@ -299,6 +354,7 @@ export class Core {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     // Commit what was taken while still connected, so its acknowledgements reach the broker.
     const drain = () => Promise.race([this.flush(), new Promise<void>((r) => setTimeout(r, 15_000).unref())]);
+    if (this.engineSource) await this.engineSource.close(drain).catch(() => {});
     if (this.mqttSource) await this.mqttSource.close(drain).catch(() => {});
     const left = await Promise.all(Object.values(this.writers).map((w) => w.close(15_000)));
     const lost = left.reduce((a, b) => a + b, 0);
@@ -307,14 +363,21 @@ export class Core {
   }
 
   private connectMqtt(): void {
+    const all = topics(this.o.config.topicPrefix).subscriptions();
+    // In a cluster every instance takes a share of the readings; the events go to the active one.
+    const group = this.o.cluster;
+    this.mqttSource = this.connect(this.o.config.mqttClientId, group ? all.filter(isReadings).map((t) => `$share/${group}/${t}`) : all);
+  }
+
+  private connect(clientId: string, subscriptions: string[]): MqttSource {
     const c = this.o.config;
     if (!c.mqttUrl) throw new Error('MQTT_URL is not set');
-    this.mqttSource = startMqttSource({
+    return startMqttSource({
       url: c.mqttUrl,
-      clientId: c.mqttClientId,
+      clientId,
       username: c.mqttUsername,
       password: c.mqttPassword,
-      subscriptions: topics(c.topicPrefix).subscriptions(),
+      subscriptions,
       onMessage: (topic, payload, ack) => {
         this.ingest.accept(topic, payload);
         this.acks.push({ marks: this.writerList.map((w) => w.pushed), ack });
@@ -332,6 +395,7 @@ export class Core {
   }
 
   private runEngineTick(): void {
+    if (!this.active) return;
     this.engine.tick();
     this.engineChanged();
   }
@@ -391,6 +455,7 @@ export class Core {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+const isReadings = (subscription: string) => subscription.endsWith('/readings');
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 
 function summarise(index: NetworkIndex, version: string): NetworkSummary {

@@ -3,7 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { buildApp } from './app.ts';
+import { campaign } from './cluster.ts';
 import type { Config } from './config.ts';
 import { Core, type Logger } from './core.ts';
 import { migrate } from './db/migrate.ts';
@@ -20,10 +22,14 @@ export const TEAM_PASSWORDS_FILE = 'team-passwords.txt';
 
 export interface System {
   config: Config;
+  /** The HTTP app: the full one when active, the standby's small one in a cluster standby. */
   app: FastifyInstance;
   core: Core;
+  /** The early warning and the work orders run on the active instance only (null on a standby). */
   warning: EarlyWarning;
   orders: WorkOrders;
+  /** single: no cluster; active / standby: a cluster member with or without the leader lock. */
+  role(): 'single' | 'active' | 'standby';
   pool: Pool;
   /** http://host:port the app listens on */
   url: string;
@@ -37,7 +43,13 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(`${new Date().toISOString()} error ${m}`),
 };
 
-export async function startSystem(input: Config, log: Logger = consoleLogger, opts: { httpLogger?: boolean } = {}): Promise<System> {
+export interface SystemOptions {
+  httpLogger?: boolean;
+  /** A cluster member that loses the leader lock must stop at once; by default the process exits. */
+  onLeadershipLost?: (reason: string) => void;
+}
+
+export async function startSystem(input: Config, log: Logger = consoleLogger, opts: SystemOptions = {}): Promise<System> {
   const cleanup: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const c of cleanup.splice(0).reverse()) await c().catch((err) => log.error(`shutdown: ${(err as Error).message}`));
@@ -62,8 +74,108 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     cleanup.push(() => pool.end());
     const migrated = await migrate(pool, log.info);
     log.info(`database ready${migrated.timescaledb ? ` (TimescaleDB ${migrated.timescaledb})` : ' (plain PostgreSQL)'}`);
-    const core = await Core.start({ config, pool, timescaledb: migrated.timescaledb, log });
+    const core = await Core.start({ config, pool, timescaledb: migrated.timescaledb, log, cluster: config.clusterGroup });
     cleanup.push(() => core.close());
+    const embedded = { database: database !== null, broker: broker !== null };
+    if (config.clusterGroup) return await startClusterMember(config, core, pool, log, opts, embedded, cleanup, closeAll);
+    const active = await startActive(config, core, pool, log, opts, cleanup);
+    return {
+      config: { ...config, port: active.port },
+      app: active.app,
+      core,
+      warning: active.warning,
+      orders: active.orders,
+      role: () => 'single',
+      pool,
+      url: `http://127.0.0.1:${active.port}`,
+      embedded,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/**
+ * A cluster member: ingests its share of the readings at once and, until it holds the leader
+ * lock, answers HTTP as a standby (health and metrics; 503 for the rest, so a load balancer
+ * routes the wall and console to the active instance by `GET /api/active`). Once elected it
+ * rebuilds the engine from the database and starts everything else on the same port.
+ */
+async function startClusterMember(
+  config: Config, core: Core, pool: Pool, log: Logger, opts: SystemOptions, embedded: System['embedded'], cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
+): Promise<System> {
+  const app = await standbyApp(config, core);
+  let stopStandby: (() => Promise<void>) | null = () => app.close().then(() => undefined);
+  cleanup.push(async () => stopStandby?.());
+  await listen(app, config);
+  const port = portOf(app, config);
+  const system: System = {
+    config: { ...config, port },
+    app,
+    core,
+    warning: null as unknown as EarlyWarning,
+    orders: null as unknown as WorkOrders,
+    role: () => (core.isActive() ? 'active' : 'standby'),
+    pool,
+    url: `http://127.0.0.1:${port}`,
+    embedded,
+    close: closeAll,
+  };
+  const leadership = campaign({
+    databaseUrl: config.databaseUrl!,
+    log,
+    onElected: async () => {
+      await stopStandby?.();
+      stopStandby = null;
+      await core.activate();
+      const active = await startActive({ ...config, port }, core, pool, log, opts, cleanup);
+      Object.assign(system, { app: active.app, warning: active.warning, orders: active.orders });
+    },
+    onLost: opts.onLeadershipLost ?? ((reason) => {
+      log.error(`cluster: lost the leader lock (${reason}); exiting so that a standby takes over cleanly`);
+      process.exit(70);
+    }),
+  });
+  // Released first on shutdown, so a standby takes over while this one drains.
+  cleanup.push(() => leadership.close());
+  log.info(`cluster "${config.clusterGroup}": standing by for the leader lock; ingesting a share of the readings`);
+  return system;
+}
+
+async function standbyApp(config: Config, core: Core): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.get('/api/health', async (_req, reply) => {
+    const health = await core.health();
+    return reply.status(health.status === 'ok' ? 200 : 503).send(health);
+  });
+  app.get('/api/active', async (_req, reply) => reply.status(503).send({ active: false }));
+  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(
+    `# HELP gridwatch_readings_stored_total Readings stored since start\n# TYPE gridwatch_readings_stored_total counter\ngridwatch_readings_stored_total ${core.metrics.readingsStored}\n`
+    + `# HELP gridwatch_cluster_active This instance holds the leader lock\n# TYPE gridwatch_cluster_active gauge\ngridwatch_cluster_active 0\n`,
+  ));
+  app.setNotFoundHandler((_req, reply) => reply.status(503).send({ error: `standby: this GridWatch instance of cluster "${config.clusterGroup}" does not hold the leader lock; use the active instance` }));
+  return app;
+}
+
+async function listen(app: FastifyInstance, config: Config): Promise<void> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use: stop the other process or set PORT`);
+    throw err;
+  }
+}
+
+function portOf(app: FastifyInstance, config: Config): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : config.port;
+}
+
+/** The early warning, the work orders, the console users and the full HTTP app. */
+async function startActive(config: Config, core: Core, pool: Pool, log: Logger, opts: SystemOptions, cleanup: (() => Promise<void>)[]) {
+  {
     const warning = await EarlyWarning.start({
       config,
       pool,
@@ -112,27 +224,7 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     }
     const app = await buildApp({ config, core, warning, orders, pool, logger: opts.httpLogger ?? true });
     cleanup.push(() => app.close());
-    try {
-      await app.listen({ host: config.host, port: config.port });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${config.port} is already in use: stop the other process or set PORT`);
-      throw err;
-    }
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    return {
-      config: { ...config, port },
-      app,
-      core,
-      warning,
-      orders,
-      pool,
-      url: `http://127.0.0.1:${port}`,
-      embedded: { database: database !== null, broker: broker !== null },
-      close: closeAll,
-    };
-  } catch (err) {
-    await closeAll();
-    throw err;
+    await listen(app, config);
+    return { app, warning, orders, port: portOf(app, config) };
   }
 }
