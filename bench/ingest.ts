@@ -9,7 +9,7 @@
 //   4. single readings end to end: the same, one reading per message, into committed rows;
 //      messages/s and its ratio to 3.
 //
-//   pnpm bench:ingest [--meters 100000] [--readings 2000000] [--batch 100] [--single 100000] [--publishers 4] [--json]
+//   pnpm bench:ingest [--meters 100000] [--readings 2000000] [--batch 100] [--area-meters 100] [--single 100000] [--publishers 4] [--json]
 //
 // Uses DATABASE_URL / MQTT_URL when set (TimescaleDB + Mosquitto; a fresh database per run), else
 // the embedded parts (PGlite and aedes in the server process): report those apart.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     single: { type: 'string', default: '100000' },
     publishers: { type: 'string', default: '4' },
+    'area-meters': { type: 'string', default: '100' },
     /** QoS 1 messages each publisher keeps unacknowledged at most. */
     inflight: { type: 'string', default: '200' },
     json: { type: 'boolean', default: false },
@@ -43,6 +44,7 @@ const READINGS = Number(values.readings);
 const BATCH = Number(values.batch);
 const SINGLE = Number(values.single);
 const PUBLISHERS = Number(values.publishers);
+const AREA_METERS = Number(values['area-meters']);
 const INFLIGHT = Number(values.inflight);
 const PORT = Number(values.port);
 const log = (m: string) => process.stderr.write(`[ingest] ${m}\n`);
@@ -53,7 +55,11 @@ const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 const dir = path.join(ROOT, '.gridwatch', 'bench-ingest');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const network = generateNetwork({ meters: METERS, seed: 11, id: 'bench-ingest', name: `bench ${METERS}` });
+const generated = generateNetwork({ meters: METERS, seed: 11, id: 'bench-ingest', name: `bench ${METERS}` });
+// The issue's concentrator batches hold ~100 readings: station areas of --area-meters meters (an
+// urban 台区 of a few buildings), made by regrouping the generated meters in order.
+const network = { ...generated, customers: generated.customers.map((c, k) => ({ ...c, transformer: generated.transformers[Math.floor(k / AREA_METERS)]!.id })) };
+network.transformers = generated.transformers.slice(0, Math.ceil(METERS / AREA_METERS));
 const file = path.join(dir, 'network.json.gz');
 saveNetworkFile(file, network);
 const byArea = new Map<string, string[]>();
