@@ -316,7 +316,8 @@ export class Core {
       error = (err as Error).message;
     }
     const lastWriteError = Object.values(this.writers).find((w) => w.lastError)?.lastError?.message ?? null;
-    const connected = this.mqttSource?.connected() ?? false;
+    // Both sessions of an active cluster member: its share of the readings, and the engine's events.
+    const connected = (this.mqttSource?.connected() ?? false) && (this.engineSource?.connected() ?? true);
     const buffered = this.bufferedRows();
     return {
       status: up && connected && !lastWriteError ? 'ok' : 'degraded',
