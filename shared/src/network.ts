@@ -103,17 +103,26 @@ export interface NetworkIndex {
 }
 
 export function indexNetwork(network: NetworkFile): NetworkIndex {
-  const transformer = new Map(network.transformers.map((t) => [t.id, t]));
-  const concentrator = new Map(network.transformers.map((t) => [t.concentrator, t.id]));
-  const meter = new Map(network.customers.map((c) => [c.meter, c]));
-  const customer = new Map(network.customers.map((c) => [c.id, c]));
-  const device = new Map(network.devices.map((d) => [d.id, d]));
+  // Plain loops: `new Map(list.map(...))` would first build a pair array per entry, a million of
+  // them (tens of MB to collect) for the meters alone.
+  const transformer = new Map<string, Transformer>();
+  const concentrator = new Map<string, string>();
+  for (const t of network.transformers) {
+    transformer.set(t.id, t);
+    concentrator.set(t.concentrator, t.id);
+  }
+  const meter = new Map<string, Customer>();
+  const customer = new Map<string, Customer>();
   const customersOf = new Map<string, Customer[]>();
   for (const c of network.customers) {
+    meter.set(c.meter, c);
+    customer.set(c.id, c);
     let list = customersOf.get(c.transformer);
     if (!list) customersOf.set(c.transformer, (list = []));
     list.push(c);
   }
+  const device = new Map<string, Device>();
+  for (const d of network.devices) device.set(d.id, d);
   const upstreamCache = new Map<string, string[]>();
   return {
     network,
