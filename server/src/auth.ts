@@ -10,19 +10,33 @@ import type { Pool } from './db/pool.ts';
 export { ROLES, type Role };
 export type User = ConsoleUser;
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number }) => Promise<Buffer>;
 
-export async function hashPassword(password: string): Promise<string> {
+/** scrypt's cost N for passwords people choose: stored as `scrypt$salt$key`. */
+const SCRYPT_N = 16_384;
+/**
+ * scrypt's cost N for the passwords GridWatch generates (72 random bits): guessing one takes
+ * about 2^71 tries whatever the cost per try, so a cheap hash is as safe, and the thousands of
+ * team leaders of a large network get theirs in seconds instead of minutes. Stored as
+ * `scrypt:1024$salt$key`.
+ */
+export const GENERATED_SCRYPT_N = 1_024;
+
+export async function hashPassword(password: string, cost = SCRYPT_N): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, 32);
-  return `scrypt$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await scryptAsync(password, salt, 32, { N: cost });
+  return `${cost === SCRYPT_N ? 'scrypt' : `scrypt:${cost}`}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !key) return false;
+  const m = /^scrypt(?::(\d{1,7}))?$/.exec(scheme ?? '');
+  if (!m || !salt || !key) return false;
+  const cost = m[1] ? Number(m[1]) : SCRYPT_N;
+  // A power of two between the generated and the chosen passwords' costs, nothing else.
+  if (cost < GENERATED_SCRYPT_N || cost > SCRYPT_N || (cost & (cost - 1)) !== 0) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length);
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: cost });
   return timingSafeEqual(actual, expected);
 }
 
@@ -82,15 +96,24 @@ export async function upsertUser(pool: Pool, user: User, password: string): Prom
   await upsertUsers(pool, [user], await hashPassword(password));
 }
 
-/** Upserts users sharing one password hash (hashed once: scrypt is slow on purpose). */
-async function upsertUsers(pool: Pool, users: readonly User[], hash: string): Promise<void> {
-  if (users.length === 0) return;
-  await pool.query(
-    `INSERT INTO users (username, display_name, role, team, password_hash)
-     SELECT u, n, r, t, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(u, n, r, t)
-     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, team = EXCLUDED.team, password_hash = EXCLUDED.password_hash`,
-    [users.map((u) => u.username), users.map((u) => u.displayName), users.map((u) => u.role), users.map((u) => u.team ?? null), hash],
-  );
+const HASH_PARALLEL = 16;
+const UPSERT_CHUNK = 1_000;
+
+/**
+ * Upserts users with one password hash for all (hashed once: scrypt is slow on purpose) or one
+ * hash each.
+ */
+async function upsertUsers(pool: Pool, users: readonly User[], hash: string | readonly string[]): Promise<void> {
+  for (let i = 0; i < users.length; i += UPSERT_CHUNK) {
+    const part = users.slice(i, i + UPSERT_CHUNK);
+    const hashes = typeof hash === 'string' ? part.map(() => hash) : hash.slice(i, i + UPSERT_CHUNK);
+    await pool.query(
+      `INSERT INTO users (username, display_name, role, team, password_hash)
+       SELECT u, n, r, t, h FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(u, n, r, t, h)
+       ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role, team = EXCLUDED.team, password_hash = EXCLUDED.password_hash`,
+      [part.map((u) => u.username), part.map((u) => u.displayName), part.map((u) => u.role), part.map((u) => u.team ?? null), hashes],
+    );
+  }
 }
 
 export const DEFAULT_USERS: User[] = [
@@ -135,11 +158,14 @@ export async function bootstrapUsers(
     const users = teamUsers(teams);
     if (teamPassword) await upsertUsers(pool, users, await hashPassword(teamPassword));
     else {
-      for (const u of users) {
-        const pw = randomBytes(9).toString('base64url');
-        await upsertUsers(pool, [u], await hashPassword(pw));
-        teamPasswords.push([u.username, pw]);
+      // One generated password per leader, hashed a few at a time on libuv's threads.
+      const hashes: string[] = [];
+      for (let i = 0; i < users.length; i += HASH_PARALLEL) {
+        const part = users.slice(i, i + HASH_PARALLEL).map((u) => [u.username, randomBytes(9).toString('base64url')] as [string, string]);
+        hashes.push(...(await Promise.all(part.map(([, pw]) => hashPassword(pw, GENERATED_SCRYPT_N)))));
+        teamPasswords.push(...part);
       }
+      await upsertUsers(pool, users, hashes);
     }
     created.push(`${users.length} team leaders team-<team id>`);
   }
