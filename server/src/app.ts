@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { timingSafeEqual } from 'node:crypto';
 import {
-  ALERT_ACTIONS, CHANNELS, HANDOVER_SHIFTS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type HandoverShift, type MapNetwork, type Snapshot, type WallConfig,
+  ALERT_ACTIONS, CHANNELS, HANDOVER_SHIFTS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type HandoverShift, type Snapshot, type WallConfig,
 } from '@gridwatch/shared';
 import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
@@ -19,6 +19,7 @@ import { AlertError } from './risk/alerts.ts';
 import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
+import { EncodedBody, MAP_AREAS_MAX_IDS, MAP_AREAS_URL, mapAreas, mapNetwork, pickEncoding } from './mapData.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { brief, OrderError, publicBrief } from './orders/desk.ts';
 import type { OrderQuery } from './db/orders.ts';
@@ -346,12 +347,33 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
 
   app.get('/api/network', async () => core.summary);
 
-  const map = JSON.stringify(mapNetwork(core));
+  // The map is the largest thing a wall loads: made and compressed once, served as accepted.
+  let map: EncodedBody | null = null;
+  const sendEncoded = (req: { headers: Record<string, string | string[] | undefined> }, reply: FastifyReply, body: EncodedBody, etag: string | null) => {
+    const encoding = pickEncoding(req.headers['accept-encoding'] as string | undefined);
+    if (etag) reply.header('etag', etag).header('cache-control', 'no-cache');
+    else reply.header('cache-control', 'no-store');
+    reply.header('vary', 'accept-encoding').type('application/json');
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.send(body.get(encoding));
+  };
   app.get('/api/network/map', async (req, reply) => {
-    const etag = `"${core.summary.version}"`;
-    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.header('etag', etag).header('cache-control', 'no-cache').type('application/json').send(map);
+    // Weak: the compressed forms differ in bytes, not in meaning.
+    const etag = `W/"${core.summary.version}"`;
+    if (matchesEtag(req.headers['if-none-match'], core.summary.version)) return reply.status(304).send();
+    map ??= new EncodedBody(JSON.stringify(mapNetwork(core.index, core.summary.version)));
+    return sendEncoded(req, reply, map, etag);
   });
+  app.get<{ Querystring: { ids: string } }>(
+    MAP_AREAS_URL,
+    { schema: { querystring: Type.Object({ ids: Type.String({ minLength: 1, maxLength: 200_000 }) }) } },
+    async (req, reply) => {
+      const ids = req.query.ids.split(',').filter(Boolean);
+      if (ids.length > MAP_AREAS_MAX_IDS) return reply.status(400).send({ error: `at most ${MAP_AREAS_MAX_IDS} station areas at a time` });
+      const body = new EncodedBody(JSON.stringify(mapAreas(core.index, core.summary.version, ids)));
+      return sendEncoded(req, reply, body, null);
+    },
+  );
 
   app.get('/api/config', async (): Promise<WallConfig> => ({ tileUrl: config.tileUrl, tileAttribution: config.tileAttribution }));
 
@@ -374,6 +396,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
       ['gridwatch_outages_active', 'Active outages', 'gauge', k.activeOutages],
       ['gridwatch_customers_out', 'Customers without power', 'gauge', k.customersOut],
       ['gridwatch_realtime_clients', 'Connected Socket.IO clients', 'gauge', hub.clients()],
+      ...processMemory(),
     ];
     return reply.type('text/plain; version=0.0.4').send(prometheusText(lines));
   });
@@ -392,14 +415,19 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   return app;
 }
 
-function mapNetwork(core: Core): MapNetwork {
-  const n = core.index.network;
-  return {
-    id: n.id,
-    version: core.summary.version,
-    ...(n.attribution ? { attribution: n.attribution } : {}),
-    substations: n.substations.map((s) => ({ id: s.id, name: s.name, lon: s.lon, lat: s.lat })),
-    feeders: n.feeders.map((f) => ({ id: f.id, paths: f.paths })),
-    transformers: n.transformers.map((t) => [t.id, t.lon, t.lat, core.index.customersOf.get(t.id)?.length ?? 0]),
-  };
+/** The process's memory as the usual Prometheus process/Node.js gauges. */
+function processMemory(): MetricLine[] {
+  const m = process.memoryUsage();
+  return [
+    ['process_resident_memory_bytes', 'Resident memory size in bytes', 'gauge', m.rss],
+    ['nodejs_heap_used_bytes', 'V8 heap used, bytes', 'gauge', m.heapUsed],
+    ['nodejs_heap_total_bytes', 'V8 heap allocated, bytes', 'gauge', m.heapTotal],
+    ['nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects (ArrayBuffers, including embedded PGlite), bytes', 'gauge', m.external],
+  ];
+}
+
+/** Whether an If-None-Match header names the map of `version` (weak or strong, as sent before). */
+function matchesEtag(header: string | string[] | undefined, version: string): boolean {
+  const tags = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((t) => t.trim().replace(/^W\//, ''));
+  return tags.includes(`"${version}"`) || tags.includes('*');
 }

@@ -117,13 +117,28 @@ export interface Snapshot {
   service: ServiceSummary;
 }
 
-/** Compact map geometry for the wall (`GET /api/network/map`). */
+/**
+ * Compact map geometry for the wall (`GET /api/network/map`). A large network comes aggregated:
+ * `transformers` empty, the station areas summed per cell of a fine grid in `cells`, feeder lines
+ * simplified to that grid, and station areas one by one (those of outages) from `areasUrl`.
+ */
 export interface MapNetwork {
   id: string;
   version: string;
   attribution?: string;
   substations: { id: string; name: string; lon: number; lat: number }[];
   feeders: { id: string; paths: [number, number][][] }[];
+  /** [id, lon, lat, customers] per station area (none when `cells` stands in for them). */
+  transformers: [string, number, number, number][];
+  /** Aggregated: [lon, lat, station areas, customers] per grid cell (at its areas' mean position). */
+  cells?: [number, number, number, number][];
+  /** Aggregated: `GET areasUrl?ids=a,b` answers those station areas one by one (MapAreas). */
+  areasUrl?: string;
+}
+
+/** Some station areas one by one, for an aggregated map. */
+export interface MapAreas {
+  version: string;
   /** [id, lon, lat, customers] per station area. */
   transformers: [string, number, number, number][];
 }

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   LARGE_NETWORK,
+  MAX_DISC_COVER,
   binStations,
   cellCentre,
+  cellsOf,
+  discScale,
+  gaugesToDraw,
   clusterRadius,
   commonSuffix,
   emptyBins,
   emptyCellMarks,
+  areasToLoad,
   heatAlpha,
   heatColor,
   heatField,
@@ -20,6 +25,7 @@ import {
   resetCellMarks,
   shouldCluster,
   sizesFor,
+  stationAreaCount,
   substationLabels,
 } from './mapgeom.ts';
 
@@ -54,6 +60,35 @@ describe('map geometry', () => {
     expect(outageRadius(1, 16)).toBeLessThan(outageRadius(146, 16));
     expect(outageRadius(1_000_000, 16)).toBe(16 * 5);
     expect(outageRadius(-3, 16)).toBeCloseTo(16 * 0.6);
+  });
+
+  it('shrinks the outage discs together only when they would crowd the map', () => {
+    const rem = 16;
+    const map = 800 * 600;
+    // Sixty small outages (a storm on Greensboro): unchanged.
+    expect(discScale(Array.from({ length: 60 }, (_, i) => 1 + (i % 15)), rem, map)).toBe(1);
+    expect(discScale([], rem, map)).toBe(1);
+    // 369 laterals of a large network, every disc at its largest: down to half the map.
+    const storm = Array.from({ length: 369 }, () => 500);
+    const k = discScale(storm, rem, map);
+    expect(k).toBeLessThan(0.2);
+    const cover = storm.reduce((a, c) => a + Math.PI * (outageRadius(c, rem) * k) ** 2, 0);
+    expect(cover / map).toBeCloseTo(MAX_DISC_COVER, 9);
+    // Scaled radii keep their order but never fall below the smallest disc.
+    expect(outageRadius(500, rem, k)).toBeCloseTo(5 * rem * k);
+    expect(outageRadius(1, rem, k)).toBe(rem * 0.6);
+    expect(outageRadius(500, rem, 1)).toBe(outageRadius(500, rem));
+    expect(heatRadius(500, 4, rem, 1)).toBe(heatRadius(500, 4, rem));
+    expect(heatRadius(500, 4, rem, 0.5)).toBeCloseTo(outageRadius(500, rem, 0.5) + rem * 3.5 * 0.5);
+  });
+
+  it('keeps every risk gauge on a calm map, the most severe few on a crowded one', () => {
+    const scored = Array.from({ length: 30 }, (_, i) => ({ id: `o${String(i).padStart(2, '0')}`, probability: (i % 10) / 10, critical: i === 29 }));
+    expect(gaugesToDraw(scored, false).size).toBe(30);
+    expect(gaugesToDraw(scored.slice(0, 5), true, 12).size).toBe(5);
+    const kept = gaugesToDraw(scored, true, 4);
+    // The critical alert first, then the highest probabilities (ties by id).
+    expect([...kept]).toEqual(['o29', 'o09', 'o19', 'o08']);
   });
 
   it('finds a shared suffix that starts at a separator', () => {
@@ -240,6 +275,80 @@ describe('map geometry', () => {
     resetCellMarks(m, b2);
     markCells(m, b2, Array.from({ length: 100 }, (_, i) => i), 3, new Float64Array(100).fill(1));
     expect(m.n).toBe(100);
+  });
+
+  it('bins the cells of an aggregated map as the station areas they stand for', () => {
+    // 600 station areas scattered over a 60 × 60 px patch (moved view: cells start off the origin),
+    // and the same summed in 2 px cells of a finer grid, each at its members' mean position.
+    const moved = { ...view, ox: 13, oy: 27 };
+    const areas: [number, number][] = [];
+    const cust: number[] = [];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let i = 0; i < 600; i++) {
+      areas.push([20 + rnd() * 60, 30 + rnd() * 60]);
+      cust.push(1 + Math.floor(rnd() * 40));
+    }
+    const fine = new Map<string, { x: number; y: number; n: number; c: number }>();
+    areas.forEach(([x, y], i) => {
+      const key = `${Math.floor(x / 2)},${Math.floor(y / 2)}`;
+      const f = fine.get(key) ?? fine.set(key, { x: 0, y: 0, n: 0, c: 0 }).get(key)!;
+      f.x += x;
+      f.y += y;
+      f.n++;
+      f.c += cust[i]!;
+    });
+    const cells = [...fine.values()];
+    const a = pts(areas);
+    const p = pts(cells.map((f) => [f.x / f.n, f.y / f.n]));
+    const byArea = binStations(a.tx, a.ty, cust, areas.length, moved, 10);
+    const byCell = binStations(p.tx, p.ty, cells.map((f) => f.c), cells.length, moved, 10, emptyBins(), cells.map((f) => f.n));
+    expect(byCell.inView).toBe(byArea.inView);
+    expect(byCell.used).toBe(byArea.used);
+    expect([...byCell.nonEmpty.subarray(0, byCell.used)]).toEqual([...byArea.nonEmpty.subarray(0, byArea.used)]);
+    const cellCount = byCell.cols * byCell.rows;
+    expect([...byCell.areas.subarray(0, cellCount)]).toEqual([...byArea.areas.subarray(0, cellCount)]);
+    expect([...byCell.customers.subarray(0, cellCount)]).toEqual([...byArea.customers.subarray(0, cellCount)]);
+    expect(byCell.ref).toBe(byArea.ref);
+    expect(shouldCluster(byCell)).toBe(shouldCluster(byArea));
+    // Counted as points, the same cells would hold far fewer station areas.
+    const asPoints = binStations(p.tx, p.ty, cells.map((f) => f.c), cells.length, moved, 10);
+    expect(asPoints.inView).toBeLessThan(byArea.inView);
+
+    // The station areas' own cells in the cells' bins: where binning would have put them, so
+    // outages mark the same cells.
+    expect([...cellsOf(byCell, moved.scale, a.tx, a.ty, areas.length)]).toEqual([...byArea.cellOf.subarray(0, areas.length)]);
+    const m = emptyCellMarks();
+    resetCellMarks(m, byCell);
+    const own = cellsOf(byCell, moved.scale, a.tx, a.ty, areas.length);
+    markCells(m, byCell, [0, 1, 2], 3, cust, own);
+    const expected = new Map<number, number>();
+    for (const i of [0, 1, 2]) expected.set(byArea.cellOf[i]!, (expected.get(byArea.cellOf[i]!) ?? 0) + cust[i]!);
+    for (const [k, out] of expected) {
+      expect(m.level[k]).toBe(3);
+      expect(m.out[k]).toBe(out);
+    }
+    // Reused when large enough; −1 outside the view.
+    const into = new Int32Array(1000);
+    expect(cellsOf(byCell, moved.scale, Float64Array.of(5), Float64Array.of(5), 1, into)).toBe(into);
+    expect(into[0]).toBe(-1);
+  });
+
+  it('counts the station areas of a map, listed or in cells', () => {
+    expect(stationAreaCount({ transformers: [['a', 0, 0, 1], ['b', 0, 0, 2]] })).toBe(2);
+    expect(stationAreaCount({ transformers: [], cells: [[0, 0, 3, 50], [1, 1, 1_000, 9]] })).toBe(1_003);
+  });
+
+  it('asks for the station areas of outages it does not have, once, in batches of bounded length', () => {
+    const outages = [{ transformers: ['T3', 'T1'] }, { transformers: ['T3', 'T2', 'T9'] }, { transformers: [] }, { transformers: ['a b'] }];
+    const have = new Set(['T9']);
+    expect(areasToLoad(outages, (id) => have.has(id), 1_000, 1_000)).toEqual([['T3', 'T1', 'T2', 'a b']]);
+    // 'T3,' 'T1,' … cost 3 characters each, 'a%20b,' 6.
+    expect(areasToLoad(outages, (id) => have.has(id), 6, 1_000)).toEqual([['T3', 'T1'], ['T2'], ['a b']]);
+    expect(areasToLoad(outages, (id) => have.has(id), 1_000, 2)).toEqual([['T3', 'T1'], ['T2', 'a b']]);
+    expect(areasToLoad(outages, () => true, 1_000, 1_000)).toEqual([]);
+    // One id longer than a batch still goes, alone.
+    expect(areasToLoad([{ transformers: ['long-id'] }], () => false, 3, 10)).toEqual([['long-id']]);
   });
 
   it('shows complaint risk as heat: wider with expected complaints, amber to red with probability', () => {

@@ -58,9 +58,29 @@ export function sizesFor(count: number, areaPx: number, rem: number): Sizes {
   };
 }
 
-/** Radius (px) of the disc around an outage's location: grows with the square root of its customers. */
-export function outageRadius(customers: number, rem: number): number {
-  return rem * Math.min(5, 0.6 + 0.26 * Math.sqrt(Math.max(0, customers)));
+/**
+ * Radius (px) of the disc around an outage's location: grows with the square root of its
+ * customers; times `scale` (see `discScale`), never below the smallest disc.
+ */
+export function outageRadius(customers: number, rem: number, scale = 1): number {
+  return rem * Math.max(0.6, Math.min(5, 0.6 + 0.26 * Math.sqrt(Math.max(0, customers))) * scale);
+}
+
+/** The share of the map the outages' discs may cover together before they shrink. */
+export const MAX_DISC_COVER = 0.5;
+
+/**
+ * The factor the outages' discs (and what rings and glows around them) are drawn at: 1 while
+ * the discs of outages with these `customers` cover at most MAX_DISC_COVER of a map of `areaPx`
+ * (a storm on a network of the Greensboro kind stays well within), else the factor that brings
+ * their total area down to it. A storm on a large network (hundreds of laterals of hundreds of
+ * customers, every disc at its largest) would otherwise be one red blob.
+ */
+export function discScale(customers: Iterable<number>, rem: number, areaPx: number): number {
+  let sum = 0;
+  for (const c of customers) sum += Math.PI * outageRadius(c, rem) ** 2;
+  const budget = MAX_DISC_COVER * areaPx;
+  return sum <= budget || !(sum > 0) ? 1 : Math.sqrt(budget / sum);
 }
 
 function clamp(v: number, lo: number, hi: number): number {
@@ -189,6 +209,9 @@ export interface Bins {
   /** Container px of the top-left corner of cell 0 (≤ 0). */
   x0: number;
   y0: number;
+  /** World cell (column, row) of cell 0. */
+  c0: number;
+  r0: number;
   /** Per station area: its cell (col + row · cols), −1 outside the view. */
   cellOf: Int32Array;
   /** Per cell: station areas and customers. */
@@ -212,6 +235,8 @@ export function emptyBins(): Bins {
     rows: 0,
     x0: 0,
     y0: 0,
+    c0: 0,
+    r0: 0,
     cellOf: new Int32Array(0),
     areas: new Uint32Array(0),
     customers: new Float64Array(0),
@@ -231,13 +256,25 @@ export const CLUSTER_MIN_OCCUPANCY = 2;
 
 /**
  * Bins `n` station areas at normalised Mercator (tx, ty) with `customers` each into cells of
- * `cell` px over the view, in one pass. Reuses `into`'s arrays when they are large enough.
+ * `cell` px over the view, in one pass. With `counts`, each point stands for that many station
+ * areas (a cell of an aggregated map). Reuses `into`'s arrays when they are large enough.
  */
-export function binStations(tx: ArrayLike<number>, ty: ArrayLike<number>, customers: ArrayLike<number>, n: number, v: BinView, cell: number, into: Bins = emptyBins()): Bins {
+export function binStations(
+  tx: ArrayLike<number>,
+  ty: ArrayLike<number>,
+  customers: ArrayLike<number>,
+  n: number,
+  v: BinView,
+  cell: number,
+  into: Bins = emptyBins(),
+  counts: ArrayLike<number> | null = null,
+): Bins {
   const b = into;
   const c0 = Math.floor(v.ox / cell);
   const r0 = Math.floor(v.oy / cell);
   b.cell = cell;
+  b.c0 = c0;
+  b.r0 = r0;
   b.x0 = c0 * cell - v.ox;
   b.y0 = r0 * cell - v.oy;
   const cols = (b.cols = Math.max(1, Math.ceil((v.width - b.x0) / cell)));
@@ -262,9 +299,10 @@ export function binStations(tx: ArrayLike<number>, ty: ArrayLike<number>, custom
     }
     const k = col + row * cols;
     cellOf[i] = k;
-    areas[k]!++;
+    const count = counts ? counts[i]! : 1;
+    areas[k]! += count;
     sum[k]! += customers[i]!;
-    inView++;
+    inView += count;
   }
   b.inView = inView;
   let used = 0;
@@ -284,6 +322,21 @@ export function binStations(tx: ArrayLike<number>, ty: ArrayLike<number>, custom
     b.ref = Math.max(1, s[Math.min(used - 1, Math.floor(used * 0.9))]!);
   } else b.ref = 1;
   return b;
+}
+
+/**
+ * The cells of `b` (binned at `scale`) that `n` points at normalised Mercator (tx, ty) fall in,
+ * −1 outside the view: as `binStations` assigns them, for points that were not binned (the
+ * station areas of an aggregated map). Reuses `into` when it is large enough.
+ */
+export function cellsOf(b: Bins, scale: number, tx: ArrayLike<number>, ty: ArrayLike<number>, n: number, into: Int32Array = new Int32Array(0)): Int32Array {
+  const out = into.length >= n ? into : new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const col = Math.floor((tx[i]! * scale) / b.cell) - b.c0;
+    const row = Math.floor((ty[i]! * scale) / b.cell) - b.r0;
+    out[i] = col < 0 || row < 0 || col >= b.cols || row >= b.rows ? -1 : col + row * b.cols;
+  }
+  return out;
 }
 
 /** Whether dots would pile up: on average at least CLUSTER_MIN_OCCUPANCY station areas per non-empty cell. */
@@ -342,11 +395,14 @@ export function resetCellMarks(m: CellMarks, b: Bins): void {
   m.n = 0;
 }
 
-/** Marks the cells of station areas `indices` with `level`; level 3 adds their customers to the cells' customers out. */
-export function markCells(m: CellMarks, b: Bins, indices: ArrayLike<number>, level: 1 | 2 | 3, customers: ArrayLike<number>): void {
+/**
+ * Marks the cells of station areas `indices` with `level`; level 3 adds their customers to the
+ * cells' customers out. `cellOf` gives each station area's cell (by default as binned in `b`).
+ */
+export function markCells(m: CellMarks, b: Bins, indices: ArrayLike<number>, level: 1 | 2 | 3, customers: ArrayLike<number>, cellOf: ArrayLike<number> = b.cellOf): void {
   for (let q = 0; q < indices.length; q++) {
     const i = indices[q]!;
-    const k = b.cellOf[i];
+    const k = cellOf[i];
     if (k === undefined || k < 0) continue;
     if (!m.level[k]) {
       if (m.touched.length <= m.n) {
@@ -361,15 +417,65 @@ export function markCells(m: CellMarks, b: Bins, indices: ArrayLike<number>, lev
   }
 }
 
+/** On a crowded map (`discScale` below 1), at most this many complaint-risk gauges. */
+export const MAX_CROWDED_GAUGES = 12;
+
+/**
+ * The outages that keep their complaint-risk gauge (and pulse): all of `scored` while the map is
+ * not crowded; else the `max` most severe, critical alerts first, then by probability (ties by
+ * id). Hundreds of rings over one city centre tell nothing; the heat glow still shows every risk.
+ */
+export function gaugesToDraw(scored: readonly { id: string; probability: number; critical: boolean }[], crowded: boolean, max = MAX_CROWDED_GAUGES): Set<string> {
+  if (!crowded || scored.length <= max) return new Set(scored.map((s) => s.id));
+  const ranked = [...scored].sort((a, b) => Number(b.critical) - Number(a.critical) || b.probability - a.probability || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return new Set(ranked.slice(0, max).map((s) => s.id));
+}
+
+// ── aggregated maps ─────────────────────────────────────────────────────────────────────────
+
+/** Station areas in a map: listed one by one, or summed in its cells when aggregated. */
+export function stationAreaCount(net: { transformers: readonly unknown[]; cells?: readonly (readonly number[])[] }): number {
+  if (!net.cells) return net.transformers.length;
+  let n = net.transformers.length;
+  for (const c of net.cells) n += c[2]!;
+  return n;
+}
+
+/**
+ * The station areas of `outages` that an aggregated map still has to ask for (`known` says
+ * which it has or asked for already), in batches whose comma-joined ids stay within `maxChars`
+ * (a URL of a few kB passes any proxy) and `maxIds`.
+ */
+export function areasToLoad(outages: Iterable<{ transformers: readonly string[] }>, known: (id: string) => boolean, maxChars: number, maxIds: number): string[][] {
+  const want = new Set<string>();
+  for (const o of outages) for (const id of o.transformers) if (!known(id)) want.add(id);
+  const out: string[][] = [];
+  let batch: string[] = [];
+  let chars = 0;
+  for (const id of want) {
+    const cost = encodeURIComponent(id).length + 1;
+    if (batch.length && (chars + cost > maxChars || batch.length >= maxIds)) {
+      out.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(id);
+    chars += cost;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
 // ── complaint risk as heat ──────────────────────────────────────────────────────────────────
 
 /**
  * Radius (px) of the heat glow under an outage with complaint risk: beyond its disc by 1.5 rem,
- * and more with the complaints expected within the hour, up to 5 rem.
+ * and more with the complaints expected within the hour, up to 5 rem; all times `scale` (see
+ * `discScale`).
  */
-export function heatRadius(customers: number, expected: number, rem: number): number {
+export function heatRadius(customers: number, expected: number, rem: number, scale = 1): number {
   const e = Number.isFinite(expected) ? Math.max(0, expected) : 0;
-  return outageRadius(customers, rem) + rem * Math.min(5, 1.5 + Math.sqrt(e));
+  return outageRadius(customers, rem, scale) + rem * Math.min(5, 1.5 + Math.sqrt(e)) * scale;
 }
 
 const HEAT_AMBER: readonly [number, number, number] = [0xe8, 0xa3, 0x3d];

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { readHeaders } from '../access.ts';
 import L from 'leaflet';
-import type { AlertDto, MapNetwork, NetworkSummary, OutageDto, RiskBrief, WallConfig } from '@gridwatch/shared';
+import type { AlertDto, MapAreas, MapNetwork, NetworkSummary, OutageDto, RiskBrief, WallConfig } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
 import { numberLocale } from '../i18n.ts';
 import { outageShapes, riskClass, shapesKey, statesOfShapes, type OutageShape, type RiskClass } from '../state.ts';
@@ -9,10 +9,14 @@ import {
   LARGE_NETWORK,
   MAX_FEEDER_LABELS,
   binStations,
+  cellsOf,
   clusterCell,
   clusterRadius,
+  discScale,
   emptyBins,
   emptyCellMarks,
+  areasToLoad,
+  gaugesToDraw,
   heatField,
   heatRadius,
   markCells,
@@ -25,6 +29,7 @@ import {
   resetCellMarks,
   shouldCluster,
   sizesFor,
+  stationAreaCount,
   substationLabels,
   type Bins,
   type CellMarks,
@@ -36,6 +41,9 @@ import { COLORS, cssVar, remPx } from '../dom.ts';
 import { CanvasLayer, blit, pixelArea, scratch, type CanvasView } from './canvasLayer.ts';
 
 const RETRY_MS = 5_000;
+/** An aggregated map asks for station areas in requests of at most this many characters of ids, and ids. */
+const AREA_BATCH_CHARS = 3_000;
+const AREA_BATCH_IDS = 1_000;
 
 declare global {
   interface Window {
@@ -61,17 +69,32 @@ let earlyMap: { promise: Promise<MapNetwork>; map: MapNetwork } | undefined;
 }
 
 
-/** The network in normalised Web Mercator, prepared once per geometry. */
+/**
+ * The network in normalised Web Mercator, prepared once per geometry. An aggregated map (a large
+ * network) has its station areas summed in cells; the station areas of the feeders with outages
+ * are added one by one as they arrive.
+ */
 interface Geo {
   version: string;
   large: boolean;
+  aggregated: boolean;
+  /** Station areas in the network. */
+  total: number;
+  /** The station areas known one by one (all of them unless aggregated): the first `n` entries. */
+  n: number;
   ids: string[];
   index: Map<string, number>;
   tx: Float64Array;
   ty: Float64Array;
   /** Customers per station area. */
   cust: Float64Array;
-  /** Extent of the station areas, normalised Mercator: [minX, minY, maxX, maxY]. */
+  /** What the network layer draws and bins: the station areas, or the cells of an aggregated map. */
+  points: { n: number; x: Float64Array; y: Float64Array; cust: Float64Array; count: Float64Array | null };
+  /** Station areas asked for (aggregated maps), here or not yet. */
+  asked: Set<string>;
+  /** The known station areas' cells in `bins` (aggregated maps), reused. */
+  areaCells: Int32Array;
+  /** Extent of the network's points, normalised Mercator: [minX, minY, maxX, maxY]. */
   extent: [number, number, number, number];
   /** Feeder paths as interleaved x, y. */
   paths: Float64Array[];
@@ -93,6 +116,7 @@ function prepare(net: MapNetwork): Geo {
   const tx = new Float64Array(n);
   const ty = new Float64Array(n);
   const cust = new Float64Array(n);
+  const cells = net.cells ?? null;
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -124,7 +148,28 @@ function prepare(net: MapNetwork): Geo {
     if (y > maxY) maxY = y;
     grow(lon, lat);
   }
-  const large = n >= LARGE_NETWORK;
+  let points: Geo['points'] = { n, x: tx, y: ty, cust, count: null };
+  if (cells) {
+    const m = cells.length;
+    const count = new Float64Array(m);
+    points = { n: m, x: new Float64Array(m), y: new Float64Array(m), cust: new Float64Array(m), count };
+    for (let i = 0; i < m; i++) {
+      const [lon, lat, areas, customers] = cells[i]!;
+      const x = mercX(lon);
+      const y = mercY(lat);
+      points.x[i] = x;
+      points.y[i] = y;
+      points.cust[i] = customers > 0 ? customers : 0;
+      count[i] = areas > 0 ? areas : 0;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      grow(lon, lat);
+    }
+  }
+  const total = stationAreaCount(net);
+  const large = total >= LARGE_NETWORK;
   const withLabels = !large && net.feeders.length <= MAX_FEEDER_LABELS;
   const paths: Float64Array[] = [];
   const feederLabels: Geo['feederLabels'] = [];
@@ -158,11 +203,17 @@ function prepare(net: MapNetwork): Geo {
   return {
     version: net.version,
     large,
+    aggregated: cells !== null,
+    total,
+    n,
     ids,
     index,
     tx,
     ty,
     cust,
+    points,
+    asked: new Set(),
+    areaCells: new Int32Array(0),
     extent: [minX, minY, maxX, maxY],
     paths,
     feederLabels,
@@ -174,6 +225,33 @@ function prepare(net: MapNetwork): Geo {
   };
 }
 
+/** Adds station areas ([id, lon, lat, customers]) to those known one by one; returns how many were new. */
+function addAreas(geo: Geo, rows: readonly [string, number, number, number][]): number {
+  let added = 0;
+  for (const [id, lon, lat, customers] of rows) {
+    if (geo.index.has(id)) continue;
+    if (geo.n === geo.tx.length) {
+      const size = Math.max(256, geo.n * 2);
+      const widen = (a: Float64Array) => {
+        const b = new Float64Array(size);
+        b.set(a);
+        return b;
+      };
+      geo.tx = widen(geo.tx);
+      geo.ty = widen(geo.ty);
+      geo.cust = widen(geo.cust);
+    }
+    const i = geo.n++;
+    geo.ids[i] = id;
+    geo.index.set(id, i);
+    geo.tx[i] = mercX(lon);
+    geo.ty[i] = mercY(lat);
+    geo.cust[i] = customers > 0 ? customers : 0;
+    added++;
+  }
+  return added;
+}
+
 /**
  * The station areas in screen cells when their dots would pile up (a large network at a low
  * zoom), else null (dots one by one). Binned once per view and root font size.
@@ -182,7 +260,8 @@ function clusterFor(geo: Geo, v: CanvasView, rem: number): Bins | null {
   const cell = clusterCell(rem);
   const key = `${v.width}x${v.height}|${v.scale}|${v.ox},${v.oy}|${cell}`;
   if (geo.binKey !== key) {
-    binStations(geo.tx, geo.ty, geo.cust, geo.ids.length, v, cell, geo.bins);
+    const p = geo.points;
+    binStations(p.x, p.y, p.cust, p.n, v, cell, geo.bins, p.count);
     geo.binKey = key;
   }
   return shouldCluster(geo.bins) ? geo.bins : null;
@@ -211,7 +290,7 @@ function cellDiscs(ctx: CanvasRenderingContext2D, b: Bins, cells: Int32Array, n:
 function sizesOf(geo: Geo, v: CanvasView, rem: number): Sizes {
   const [minX, minY, maxX, maxY] = geo.extent;
   const area = Number.isFinite(minX) ? Math.max(1, (maxX - minX) * v.scale) * Math.max(1, (maxY - minY) * v.scale) : v.width * v.height;
-  return sizesFor(geo.ids.length, area, rem);
+  return sizesFor(geo.total, area, rem);
 }
 
 /** An outage's complaint risk as the map marks it. */
@@ -249,7 +328,14 @@ interface Pulse {
 const RISK_COLOR: Record<RiskClass, string> = { none: COLORS.textDim, low: COLORS.textDim, warn: COLORS.amber, alert: COLORS.red };
 
 /** The risk ring's radius around an outage disc. */
-const riskRadius = (customers: number, rem: number) => outageRadius(customers, rem) + rem * 0.55;
+const riskRadius = (customers: number, rem: number, scale: number) => outageRadius(customers, rem, scale) + rem * 0.55;
+
+/** The scale of the outages' discs on this view (mapgeom's discScale): the same for every layer. */
+function sceneScale(scene: Scene, v: CanvasView, rem: number): number {
+  const customers: number[] = [];
+  for (const s of scene.shapes) if (s.kind !== 'recent') customers.push(s.customers);
+  return discScale(customers, rem, v.width * v.height);
+}
 
 /**
  * Complaint risk as a gauge around the outage: a faint full ring, and an arc from twelve o'clock
@@ -342,7 +428,7 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   } else {
     ctx.fillStyle = geo.large ? COLORS.nodeFaint : COLORS.node;
     ctx.globalAlpha = geo.large ? 0.8 : 0.85;
-    dots(ctx, v, geo, null, sz.node, sz.fast);
+    dots(ctx, v, geo.points.x, geo.points.y, null, geo.points.n, sz.node, sz.fast);
   }
   ctx.globalAlpha = 1;
 
@@ -381,23 +467,23 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   return { taken: [...squares, ...placed.values()], clustered: bins !== null };
 }
 
-/** Dots for the station areas in `only` (indices), or all of them. */
-function dots(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, only: number[] | null, r: number, fast: boolean): void {
+/** Dots for the points (xs, ys) in `only` (indices), or the first `count` of them. */
+function dots(ctx: CanvasRenderingContext2D, v: CanvasView, xs: Float64Array, ys: Float64Array, only: number[] | null, count: number, r: number, fast: boolean): void {
   const { scale, ox, oy } = v;
-  const n = only ? only.length : geo.ids.length;
+  const n = only ? only.length : count;
   if (fast) {
     const d = r * 2;
     for (let k = 0; k < n; k++) {
       const i = only ? only[k]! : k;
-      ctx.fillRect(geo.tx[i]! * scale - ox - r, geo.ty[i]! * scale - oy - r, d, d);
+      ctx.fillRect(xs[i]! * scale - ox - r, ys[i]! * scale - oy - r, d, d);
     }
     return;
   }
   ctx.beginPath();
   for (let k = 0; k < n; k++) {
     const i = only ? only[k]! : k;
-    const x = geo.tx[i]! * scale - ox;
-    const y = geo.ty[i]! * scale - oy;
+    const x = xs[i]! * scale - ox;
+    const y = ys[i]! * scale - oy;
     ctx.moveTo(x + r, y);
     ctx.arc(x, y, r, 0, Math.PI * 2);
   }
@@ -452,6 +538,7 @@ const KIND_OF_LEVEL = [null, 'recent', 'planned', 'alarm'] as const;
  */
 function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene: Scene, rem: number, container: HTMLElement): void {
   const sz = sizesOf(geo, v, rem);
+  const crowd = sceneScale(scene, v, rem);
   const { scale, ox, oy } = v;
   const idx = (s: OutageShape) => s.areas.map((t) => geo.index.get(t)).filter((i): i is number => i !== undefined);
   const edgeW = Math.max(1, rem * 0.1);
@@ -463,6 +550,8 @@ function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene
   /** Located devices, ringed over the cells on a clustered map. */
   const rings: { at: [number, number]; color: string }[] = [];
   if (bins) resetCellMarks(cells, bins);
+  // The cells of the station areas: as binned, or (aggregated map: the cells were binned) where they fall.
+  const areaCells = !bins ? null : geo.aggregated ? (geo.areaCells = cellsOf(bins, v.scale, geo.tx, geo.ty, geo.n, geo.areaCells)) : bins.cellOf;
 
   for (const kind of ['recent', 'planned', 'alarm'] as const) {
     const shapes = scene.shapes.filter((s) => s.kind === kind);
@@ -501,7 +590,7 @@ function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene
       for (const { s, at, areas } of parts) {
         const r = sz.halo + grow;
         for (const i of areas) disc(geo.tx[i]! * scale - ox, geo.ty[i]! * scale - oy, r);
-        if (at && kind !== 'recent') disc(at[0], at[1], outageRadius(s.customers, rem) + grow);
+        if (at && kind !== 'recent') disc(at[0], at[1], outageRadius(s.customers, rem, crowd) + grow);
       }
       c?.fill();
     };
@@ -526,14 +615,14 @@ function drawAreas(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, scene
 
     if (bins) {
       // Cells, drawn once all areas are laid (a cell takes its most severe colour).
-      for (const p of parts) markCells(cells, bins, p.areas, LEVEL[kind], geo.cust);
+      for (const p of parts) markCells(cells, bins, p.areas, LEVEL[kind], geo.cust, areaCells!);
     } else {
       // The station areas themselves, on top.
       ctx.fillStyle = style.color;
       const all = parts.flatMap((p) => p.areas);
       const r = Math.max(sz.node * 1.5, sz.hot * style.dot);
       ctx.globalAlpha = geo.large ? style.dotAlpha : 1;
-      dots(ctx, v, geo, all, r, r < 1.25);
+      dots(ctx, v, geo.tx, geo.ty, all, all.length, r, r < 1.25);
       ctx.globalAlpha = 1;
     }
 
@@ -615,10 +704,11 @@ function cellLabels(ctx: CanvasRenderingContext2D, v: CanvasView, b: Bins, m: Ce
   // Clear of the complaint-risk gauges drawn over this layer too.
   const gauges: { x: number; y: number; inner: number; outer: number }[] = [];
   const half = Math.max(2, rem * 0.24) / 2 + 1;
+  const scale = sceneScale(scene, v, rem);
   for (const s of scene.shapes) {
     const at = s.kind !== 'recent' && scene.risk.has(s.id) ? locatedAt(s, v) : null;
     if (!at) continue;
-    const r = riskRadius(s.customers, rem);
+    const r = riskRadius(s.customers, rem, scale);
     gauges.push({ x: at[0], y: at[1], inner: r - half, outer: r + half });
   }
   const blocked = (c: Rect) => gauges.some((g) => rectHitsRing(c, g.x, g.y, g.inner, g.outer));
@@ -641,6 +731,7 @@ const HEAT_STEP = 0.5;
  */
 function drawHeat(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene): void {
   const rem = remPx();
+  const scale = sceneScale(scene, v, rem);
   const glows: Glow[] = [];
   for (const s of scene.shapes) {
     if (s.kind === 'recent') continue;
@@ -650,7 +741,7 @@ function drawHeat(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene): v
     if (!at) continue;
     // A critical alert is red whatever the probability.
     const p = mark.cls === 'alert' ? Math.max(0.8, mark.probability) : mark.probability;
-    glows.push({ x: at[0], y: at[1], r: heatRadius(s.customers, mark.expected, rem), p });
+    glows.push({ x: at[0], y: at[1], r: heatRadius(s.customers, mark.expected, rem, scale), p });
   }
   if (!glows.length) return;
   const step = Math.max(2, rem * HEAT_STEP);
@@ -676,21 +767,28 @@ const MAX_LOW_GAUGES = 12;
 
 function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, container: HTMLElement): Pulse[] {
   const rem = remPx();
+  const scale = sceneScale(scene, v, rem);
   const located = (s: OutageShape) => locatedAt(s, v);
 
   // Complaint risk of active outages: a gauge ring around each; unacknowledged alerts pulse. In a
   // storm the grey gauges of low risk would ring every outage on the map: then only those at or
-  // above the alert threshold keep theirs.
+  // above the alert threshold keep theirs; on a crowded map (discs shrunk), only the most severe.
   const pulses: Pulse[] = [];
   let scored = 0;
   for (const s of scene.shapes) if (s.kind !== 'recent' && scene.risk.has(s.id)) scored++;
   const lowToo = scored <= MAX_LOW_GAUGES;
+  const gauged: { id: string; probability: number; critical: boolean }[] = [];
   for (const s of scene.shapes) {
-    if (s.kind === 'recent') continue;
+    const mark = s.kind === 'recent' ? undefined : scene.risk.get(s.id);
+    if (mark && (lowToo || mark.cls === 'warn' || mark.cls === 'alert')) gauged.push({ id: s.id, probability: mark.probability, critical: mark.cls === 'alert' });
+  }
+  const keep = gaugesToDraw(gauged, scale < 1);
+  for (const s of scene.shapes) {
+    if (s.kind === 'recent' || !keep.has(s.id)) continue;
     const mark = scene.risk.get(s.id);
-    const at = mark && (lowToo || mark.cls === 'warn' || mark.cls === 'alert') ? located(s) : null;
+    const at = mark ? located(s) : null;
     if (!mark || !at) continue;
-    const r = riskRadius(s.customers, rem);
+    const r = riskRadius(s.customers, rem, scale);
     riskGauge(ctx, at[0], at[1], r, mark, rem);
     if (mark.pulse) pulses.push({ id: s.id, x: at[0], y: at[1], r, cls: mark.cls });
   }
@@ -699,7 +797,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, c
   const focus = scene.focusId ? scene.shapes.find((s) => s.id === scene.focusId) : undefined;
   const at = focus ? located(focus) : null;
   if (focus && at) {
-    const r = scene.risk.has(focus.id) ? riskRadius(focus.customers, rem) + rem * 0.45 : outageRadius(focus.customers, rem) + rem * 0.45;
+    const r = scene.risk.has(focus.id) ? riskRadius(focus.customers, rem, scale) + rem * 0.45 : outageRadius(focus.customers, rem, scale) + rem * 0.45;
     ring(ctx, at[0], at[1], r, COLORS.textDim, Math.max(1.5, rem * 0.09));
     if (scene.focusLabel) {
       const fontPx = rem * 0.9;
@@ -825,8 +923,8 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
             requestAnimationFrame(() => {
               const at = performance.now();
               container.dataset.renderMs = String(Math.round(at));
-              performance.mark('gridwatch:map-rendered', { detail: { stationAreas: geo.ids.length } });
-              console.info(`[wall] network map (${geo.ids.length} station areas) on screen ${Math.round(at)} ms after navigation; drawn in ${container.dataset.drawMs} ms`);
+              performance.mark('gridwatch:map-rendered', { detail: { stationAreas: geo.total } });
+              console.info(`[wall] network map (${geo.total} station areas${geo.aggregated ? ` in ${geo.points.n} cells` : ''}) on screen ${Math.round(at)} ms after navigation; drawn in ${container.dataset.drawMs} ms`);
             }),
           );
         }
@@ -974,16 +1072,39 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     const geo = prepare(net);
     geoRef.current = geo;
     fit(map, geo.bounds);
-    // Drawn by the next two effects (labels, outages), which run right after this one.
+    // Drawn by the next effects (labels, outages), which run right after this one.
     return () => {
       if (geoRef.current === geo) geoRef.current = null;
     };
   }, [net]);
 
+  // An aggregated map: the station areas of the outages, asked for as outages come (those not yet
+  // here are drawn at their located device meanwhile). A failed request is asked again on the next
+  // outage change.
+  const [areasLoaded, setAreasLoaded] = useState(0);
+  useEffect(() => {
+    const geo = geoRef.current;
+    const url = net?.areasUrl;
+    if (!geo || !url || !net || geo.version !== net.version) return;
+    const known = (id: string) => geo.index.has(id) || geo.asked.has(id);
+    for (const batch of areasToLoad(outages.values(), known, AREA_BATCH_CHARS, AREA_BATCH_IDS)) {
+      for (const id of batch) geo.asked.add(id);
+      fetch(`${url}?ids=${batch.map(encodeURIComponent).join(',')}`, { cache: 'no-store', headers: readHeaders() })
+        .then((r) => (r.ok ? (r.json() as Promise<MapAreas>) : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((a) => {
+          if (geoRef.current !== geo || a.version !== geo.version) return;
+          if (addAreas(geo, a.transformers)) setAreasLoaded((n) => n + 1);
+        })
+        .catch(() => {
+          for (const id of batch) geo.asked.delete(id);
+        });
+    }
+  }, [outages, net]);
+
   // Substation labels follow the language; draws the network.
   useEffect(() => {
     if (!net) return;
-    labelsRef.current = substationLabels(net.substations, lang, net.transformers.length >= LARGE_NETWORK);
+    labelsRef.current = substationLabels(net.substations, lang, stationAreaCount(net) >= LARGE_NETWORK);
     networkLayer.current?.redraw();
   }, [lang, net]);
 
@@ -1015,7 +1136,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     // Risk updates, the focus, the clock and most outage changes leave the areas as they are
     // (their figures keep clear of the risk gauges: which outages have one is part of the key).
     const gauged = shapes.filter((s) => s.kind !== 'recent' && riskMarks.has(s.id)).map((s) => s.id);
-    const drawn = `${geo?.version}|${lang}|${shapesKey(shapes)}|${gauged.join(',')}`;
+    const drawn = `${geo?.version}|${geo?.n}|${lang}|${shapesKey(shapes)}|${gauged.join(',')}`;
     if (drawn !== areasDrawn.current) {
       areasDrawn.current = drawn;
       areaLayer.current?.redraw();
@@ -1030,7 +1151,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
     const ids = (pick: (m: RiskMark) => boolean) => [...riskMarks].filter(([, m]) => pick(m)).map(([id]) => id).sort().join(',');
     container.dataset.riskOutages = ids((m) => m.cls === 'warn' || m.cls === 'alert');
     container.dataset.alertOutages = ids((m) => m.pulse);
-  }, [shapes, states, focusId, focusLabel, net, riskMarks, nf, lang]);
+  }, [shapes, states, focusId, focusLabel, net, riskMarks, nf, lang, areasLoaded]);
   const overlay = !net ? (loadFailed ? t.map.unavailable : t.map.loading) : null;
 
   return (
