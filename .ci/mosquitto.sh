@@ -70,6 +70,9 @@ persistence_location $DIR/
 autosave_interval 60
 max_queued_messages 100000
 max_inflight_messages 1000
+# Tests and benchmarks leave persistent sessions behind under throwaway client ids; without an
+# expiry each would keep queueing every later message on its topics.
+persistent_client_expiration 2h
 log_dest file $LOGFILE
 log_type error
 log_type warning

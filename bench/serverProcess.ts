@@ -2,6 +2,7 @@
 // exact), and a GridWatch server process on a given network, with its output kept for errors.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import mqtt from 'mqtt';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -69,9 +70,16 @@ export function startServer(o: { network: string; port: number; mqttPort: number
       throw new Error(`timed out waiting for ${what}\n${out.slice(-2000)}`);
     },
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGINT');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await new Promise((r) => child.once('exit', r));
+      }
+      // A real broker would keep the server's persistent session, and queue every later message on
+      // its topics for it, run after run: a clean connection under the same id discards it.
+      if (process.env.MQTT_URL) {
+        const c = await mqtt.connectAsync(process.env.MQTT_URL, { clientId: o.clientId, clean: true, reconnectPeriod: 0 }).catch(() => null);
+        await c?.endAsync();
+      }
     },
   };
 }

@@ -86,6 +86,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of servers) if (s.exitCode === null) s.kill('SIGKILL');
+  // Discard the persistent sessions the servers left on the broker.
+  for (const id of ['a', 'b', 'engine']) await (await mqtt.connectAsync(realMqttUrl!, { clientId: `${group}-${id}`, clean: true, reconnectPeriod: 0 }).catch(() => null))?.endAsync();
   await publisher?.endAsync();
   await sql?.end();
   await db?.close();
