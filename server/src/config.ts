@@ -188,7 +188,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     webDist: path.resolve(REPO_ROOT, str(env, 'WEB_DIST', 'web/dist')),
     tileUrl: opt(env, 'TILE_URL'),
     tileAttribution: opt(env, 'TILE_ATTRIBUTION'),
-    ingestBatchRows: int(env, 'INGEST_BATCH_ROWS', 5000),
+    ingestBatchRows: int(env, 'INGEST_BATCH_ROWS', 20_000),
     ingestFlushMs: int(env, 'INGEST_FLUSH_MS', 200),
     ingestMaxBufferedRows: int(env, 'INGEST_MAX_BUFFERED_ROWS', 200_000),
     clusterGroup: opt(env, 'CLUSTER_GROUP'),
