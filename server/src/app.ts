@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   ALERT_ACTIONS, CHANNELS, HANDOVER_SHIFTS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type HandoverShift, type Snapshot, type WallConfig,
 } from '@gridwatch/shared';
-import { atLeast, findUser, Tokens, type Role, type User } from './auth.ts';
+import { atLeast, findUser, Tokens, wallTokenName, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
 import { getAlert, listAlerts, listModels, listNotices } from './db/risk.ts';
@@ -20,6 +20,7 @@ import { getOutage, listOutages, type OutageFilter } from './db/outages.ts';
 import type { Pool } from './db/pool.ts';
 import { prometheusText, type MetricLine } from './metrics.ts';
 import { EncodedBody, MAP_AREAS_MAX_IDS, MAP_AREAS_URL, mapAreas, mapNetwork, pickEncoding } from './mapData.ts';
+import { createAdapter } from '@socket.io/postgres-adapter';
 import { RealtimeHub } from './realtime/hub.ts';
 import { brief, OrderError, publicBrief } from './orders/desk.ts';
 import type { OrderQuery } from './db/orders.ts';
@@ -85,13 +86,8 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   });
   // Wall tokens: a read-only identity for the screens (role `wall`), compared in constant time.
   const wallUser = (token: string | undefined): User | null => {
-    if (!token) return null;
-    const given = Buffer.from(token);
-    for (const w of config.wallTokens) {
-      const key = Buffer.from(w.key);
-      if (key.length === given.length && timingSafeEqual(key, given)) return { username: `wall-${w.name}`, displayName: `wall ${w.name}`, role: 'wall' };
-    }
-    return null;
+    const name = wallTokenName(config.wallTokens, token);
+    return name === null ? null : { username: `wall-${name}`, displayName: `wall ${name}`, role: 'wall' };
   };
   const tokens = new Tokens(config.sessionSecret, config.sessionTtlH * 3_600_000);
   const hub = new RealtimeHub({
@@ -99,6 +95,8 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     snapshot,
     kpis: () => core.kpis(),
     ...(config.wallTokens.length ? { authorize: (token: string | undefined) => !!token && (wallUser(token) !== null || tokens.verify(token) !== null) } : {}),
+    // In a cluster, walls may hold their socket on any instance: broadcasts go through PostgreSQL.
+    ...(config.clusterGroup ? { adapter: createAdapter(pool, { errorHandler: (err) => app.log.warn(`socket.io adapter: ${err.message}`) }) } : {}),
   });
   app.decorate('hub', hub);
   core.onOutagesStored((outages) => hub.outagesChanged(outages));

@@ -42,6 +42,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
 
+/** The name of the wall token `token` matches (compared in constant time), or null. */
+export function wallTokenName(wallTokens: readonly { name: string; key: string }[], token: string | undefined): string | null {
+  if (!token) return null;
+  const given = Buffer.from(token);
+  for (const w of wallTokens) {
+    const key = Buffer.from(w.key);
+    if (key.length === given.length && timingSafeEqual(key, given)) return w.name;
+  }
+  return null;
+}
+
 export class Tokens {
   private readonly secret: Buffer;
 

@@ -6,6 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { buildApp } from './app.ts';
 import { campaign } from './cluster.ts';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { Server } from 'socket.io';
+import { REALTIME_PATH, type ClientToServerEvents, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
+import { wallTokenName } from './auth.ts';
+import type { InterServerEvents } from './realtime/hub.ts';
 import type { Config } from './config.ts';
 import { Core, type Logger } from './core.ts';
 import { migrate } from './db/migrate.ts';
@@ -106,7 +111,7 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
 async function startClusterMember(
   config: Config, core: Core, pool: Pool, log: Logger, opts: SystemOptions, embedded: System['embedded'], cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
 ): Promise<System> {
-  const app = await standbyApp(config, core);
+  const app = await standbyApp(config, core, pool);
   let stopStandby: (() => Promise<void>) | null = () => app.close().then(() => undefined);
   cleanup.push(async () => stopStandby?.());
   await listen(app, config);
@@ -144,8 +149,53 @@ async function startClusterMember(
   return system;
 }
 
-async function standbyApp(config: Config, core: Core): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+async function standbyApp(config: Config, core: Core, pool: Pool): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  // Walls may hold their socket on a standby too: what the active instance broadcasts arrives
+  // through the PostgreSQL adapter, and a wall's snapshot is asked of the active instance.
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>(app.server, {
+    path: REALTIME_PATH, serveClient: false, cors: { origin: false }, pingInterval: 10_000, pingTimeout: 10_000, adapter: createAdapter(pool),
+  });
+  io.on('gw:snapshot', (ack) => ack(null));
+  if (config.wallTokens.length) {
+    io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (wallTokenName(config.wallTokens, typeof token === 'string' ? token : undefined) !== null) next();
+      else next(new Error('unauthorized: open the wall with its token (?token=)'));
+    });
+  }
+  const fromActive = () =>
+    new Promise<Snapshot | null>((resolve) => {
+      // Every other instance answers (standbys with null) or the adapter's request timeout (5 s) passes.
+      io.serverSideEmit('gw:snapshot', (_err: Error | null, replies: (Snapshot | null)[]) => resolve(replies?.find((r) => r !== null) ?? null));
+    });
+  // Right after start this instance may not have heard the active one's heartbeat yet (5 s apart).
+  const snapshotSoon = async (): Promise<Snapshot | null> => {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const snapshot = await fromActive();
+      if (snapshot || socketsClosed) return snapshot;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    return null;
+  };
+  let socketsClosed = false;
+  io.on('connection', (socket) => {
+    void snapshotSoon().then((snapshot) => {
+      // No active instance answered: the wall shows it is disconnected and tries again.
+      if (snapshot) socket.emit('snapshot', snapshot);
+      else socket.disconnect(true);
+    });
+    socket.on('snapshot:get', (_req, ack) => {
+      if (typeof ack !== 'function') return;
+      void fromActive().then((snapshot) => ack(snapshot ? { data: snapshot } : { error: 'no active instance answered' }));
+    });
+  });
+  app.addHook('preClose', async () => {
+    socketsClosed = true;
+    io.disconnectSockets(true);
+    io.engine.close();
+    await io.of('/').adapter.close();
+  });
   app.get('/api/health', async (_req, reply) => {
     const health = await core.health();
     return reply.status(health.status === 'ok' ? 200 : 503).send(health);

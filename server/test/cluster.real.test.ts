@@ -8,9 +8,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { io as connect } from 'socket.io-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_CODE, generateNetwork, topics, type OutageDto } from '@gridwatch/shared';
+import { EVENT_CODE, REALTIME_PATH, generateNetwork, topics, type OutageDto, type Snapshot } from '@gridwatch/shared';
 import { eventually, realMqttUrl, testDatabase, type TestResource } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -102,12 +103,23 @@ describe('two instances, one broker, one database', () => {
     await eventually(async () => (await get(portB, '/api/health')).body?.role === 'standby', 60_000, 'B standing by');
     expect(await activeOn(portB)).toBe(false);
     expect((await get(portB, '/api/outages')).status).toBe(503);
+    // A wall whose socket lands on the standby: its snapshot comes from the active instance, and
+    // the active instance's deltas reach it through the PostgreSQL adapter.
+    const wallOnB = connect(`http://127.0.0.1:${portB}`, { path: REALTIME_PATH, transports: ['websocket'], reconnection: false });
+    const snapshots: Snapshot[] = [];
+    const deltas: OutageDto[] = [];
+    wallOnB.on('snapshot', (snap) => snapshots.push(snap));
+    wallOnB.on('outage:changed', (d) => deltas.push(...d.outages));
+    await eventually(() => snapshots.length === 1, 15_000, 'a snapshot on the standby, from the active instance');
+    expect(snapshots[0]!.network.counts.transformers).toBe(network.transformers.length);
 
     // Before the kill: an outage the active instance detects and stores; readings shared by both.
     const t0 = Date.now() - 20 * 60_000;
     await readings(t0);
     await lastGasps(areas[0]!, t0 + 60_000);
     await eventually(async () => ((await get(portA, '/api/outages?status=active')).body?.outages as OutageDto[] | undefined)?.some((o) => o.device === areas[0]!.id), 20_000, 'outage 1 on A');
+    await eventually(() => deltas.some((o) => o.device === areas[0]!.id), 10_000, 'outage 1 on the wall held by the standby');
+    wallOnB.close();
 
     // Kill the active instance; the scenario goes on while nobody leads.
     a.kill('SIGKILL');

@@ -2,7 +2,7 @@
 // coalesced per interval — an outage that changes ten times in 200 ms is sent once, in its latest
 // state. Outage deltas carry a sequence number so a client can detect a gap and resync.
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import {
   REALTIME_PATH, type AlertDto, type ClientToServerEvents, type ComplaintHour, type KpiPoint, type Kpis, type OrderBrief, type OutageDto, type RiskBrief, type ServiceSummary, type ServerToClientEvents, type Snapshot,
 } from '@gridwatch/shared';
@@ -18,10 +18,17 @@ export interface HubOptions {
   corsOrigin?: string[] | false;
   /** When given, a client must pass a token it accepts (`auth: { token }` in the handshake). */
   authorize?: (token: string | undefined) => boolean;
+  /** A cluster's adapter: broadcasts reach the walls on every instance, which ask this one for snapshots. */
+  adapter?: ServerOptions['adapter'];
+}
+
+/** Between the instances of a cluster: a standby asks the active instance for a wall's snapshot. */
+export interface InterServerEvents {
+  'gw:snapshot': (ack: (snapshot: Snapshot | null) => void) => void;
 }
 
 export class RealtimeHub {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
   private seq = 0;
   private pending = new Map<string, OutageDto>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -34,7 +41,8 @@ export class RealtimeHub {
   constructor(private readonly o: HubOptions) {
     // Pings every 10 s, 10 s to answer: a wall behind a cut network (no FIN) knows within 20 s and
     // says so, instead of the defaults' 45 s.
-    this.io = new Server(o.server, { path: REALTIME_PATH, serveClient: false, cors: { origin: o.corsOrigin ?? false }, pingInterval: 10_000, pingTimeout: 10_000 });
+    this.io = new Server(o.server, { path: REALTIME_PATH, serveClient: false, cors: { origin: o.corsOrigin ?? false }, pingInterval: 10_000, pingTimeout: 10_000, ...(o.adapter ? { adapter: o.adapter } : {}) });
+    if (o.adapter) this.io.on('gw:snapshot', (ack) => ack(this.snapshot()));
     const authorize = o.authorize;
     if (authorize) {
       this.io.use((socket, next) => {
@@ -119,6 +127,8 @@ export class RealtimeHub {
     // Not io.close(): that would also close the HTTP server, which Fastify owns and closes.
     this.io.disconnectSockets(true);
     this.io.engine.close();
+    // A cluster adapter holds a LISTEN connection of the pool: give it back before the pool ends.
+    if (this.o.adapter) await this.io.of('/').adapter.close();
   }
 
   private sampleHistory(): void {
