@@ -1,10 +1,9 @@
 // Password hashes: chosen passwords at scrypt's full cost, generated ones (72 random bits) at a
 // low cost so that a network's thousands of team leaders get theirs within seconds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapUsers, findUser, GENERATED_SCRYPT_N, hashPassword, verifyPassword } from '../src/auth.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createPool, type Pool } from '../src/db/pool.ts';
-import { testDatabase, type TestResource } from './helpers.ts';
+import type { Pool } from '../src/db/pool.ts';
+import { migratedDatabase } from './helpers.ts';
 
 describe('password hashes', () => {
   it('hashes chosen passwords at full cost, generated ones cheaply, and verifies both', async () => {
@@ -30,18 +29,10 @@ describe('password hashes', () => {
 });
 
 describe('first start with many grid teams', () => {
-  let db: TestResource;
+  const database = migratedDatabase();
   let pool: Pool;
-
-  beforeAll(async () => {
-    db = await testDatabase();
-    pool = createPool(db.url, db.embedded ? 1 : 4);
-    await migrate(pool, () => {});
-  });
-
-  afterAll(async () => {
-    await pool?.end();
-    await db?.close();
+  beforeAll(() => {
+    pool = database.pool();
   });
 
   it('gives each of 1,500 team leaders a password of their own, quickly', async () => {

@@ -6,7 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createPool, type Pool } from '../src/db/pool.ts';
 import type { Logger } from '../src/core.ts';
 import { startEmbeddedBroker } from '../src/embedded/broker.ts';
 import { startEmbeddedDatabase } from '../src/embedded/pglite.ts';
@@ -84,6 +87,22 @@ export async function testConfig(db: TestResource, broker: TestResource, overrid
       ...overrides,
     },
   );
+}
+
+/** A migrated database and a pool on it, for a describe block; closed after it. */
+export function migratedDatabase(): { pool: () => Pool } {
+  let db: TestResource | undefined;
+  let pool: Pool | undefined;
+  beforeAll(async () => {
+    db = await testDatabase();
+    pool = createPool(db.url, db.embedded ? 1 : 4);
+    await migrate(pool, () => {});
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.close();
+  });
+  return { pool: () => pool! };
 }
 
 export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: (m) => console.error(m) };

@@ -2,13 +2,12 @@
 // imported (or found unchanged) taken as loaded instead of read back row by row — the same
 // network either way.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateNetwork, type NetworkFile } from '@gridwatch/shared';
 import { loadNetworkFile } from '@gridwatch/shared/node';
 import { importNetwork, loadNetwork, networkVersion } from '../src/db/network.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { createPool, type Pool } from '../src/db/pool.ts';
-import { testDatabase, type TestResource } from './helpers.ts';
+import type { Pool } from '../src/db/pool.ts';
+import { migratedDatabase } from './helpers.ts';
 
 const wholeHash = (n: unknown) => createHash('sha256').update(JSON.stringify(n)).digest('hex').slice(0, 16);
 
@@ -27,18 +26,10 @@ describe('network version', () => {
 });
 
 describe('network at start', () => {
-  let db: TestResource;
+  const database = migratedDatabase();
   let pool: Pool;
-
-  beforeAll(async () => {
-    db = await testDatabase();
-    pool = createPool(db.url, db.embedded ? 1 : 4);
-    await migrate(pool, () => {});
-  });
-
-  afterAll(async () => {
-    await pool?.end();
-    await db?.close();
+  beforeAll(() => {
+    pool = database.pool();
   });
 
   it('takes the imported network as loaded: equal to reading it back, in the same order', async () => {

@@ -126,16 +126,19 @@ export async function loadNetwork(pool: Pool, opts: { fromDatabase?: boolean } =
   if (!m) return null;
   const last = lastImport.get(pool);
   lastImport.delete(pool);
+  const header = {
+    format: 'gridwatch-network/1' as const,
+    id: m.id,
+    name: m.name,
+    ...(m.attribution ? { attribution: m.attribution } : {}),
+    centre: [m.centre_lon, m.centre_lat] as [number, number],
+  };
   if (!opts.fromDatabase && last && last.version === m.version && last.network.id === m.id && hasOnlyStoredFields(last.network)) {
     const n = last.network;
     return {
       version: m.version,
       network: {
-        format: 'gridwatch-network/1',
-        id: m.id,
-        name: m.name,
-        ...(m.attribution ? { attribution: m.attribution } : {}),
-        centre: [m.centre_lon, m.centre_lat],
+        ...header,
         substations: byId(n.substations),
         feeders: byId(n.feeders),
         devices: byId(n.devices),
@@ -158,11 +161,7 @@ export async function loadNetwork(pool: Pool, opts: { fromDatabase?: boolean } =
   return {
     version: m.version,
     network: {
-      format: 'gridwatch-network/1',
-      id: m.id,
-      name: m.name,
-      ...(m.attribution ? { attribution: m.attribution } : {}),
-      centre: [m.centre_lon, m.centre_lat],
+      ...header,
       substations: substations.rows,
       feeders: feeders.rows,
       devices: devices.rows,
