@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: ['server/test/**/*.test.ts', 'simulator/test/data/**/*.data.test.ts'],
     exclude: ['server/test/engine.test.ts', 'server/test/ingest.test.ts'],
-    testTimeout: 120_000,
+    testTimeout: 240_000,
     hookTimeout: 120_000,
     maxWorkers: 1,
   },

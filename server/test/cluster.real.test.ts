@@ -28,6 +28,7 @@ let db: TestResource;
 let publisher: MqttClient;
 let sql: pg.Client;
 const servers: ChildProcess[] = [];
+const output: Record<string, string> = {};
 
 async function startServer(name: string, port: number): Promise<ChildProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `gw-cluster-${name}-`));
@@ -50,8 +51,12 @@ async function startServer(name: string, port: number): Promise<ChildProcess> {
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Kept to explain a failure: the last lines each server wrote.
+  const tail = (d: Buffer) => (output[name] = ((output[name] ?? '') + d.toString()).slice(-4000));
+  child.stdout!.on('data', tail);
+  child.stderr!.on('data', tail);
   servers.push(child);
   return child;
 }
@@ -100,7 +105,11 @@ describe('two instances, one broker, one database', () => {
     const a = await startServer('a', portA);
     await eventually(() => activeOn(portA), 60_000, 'A active');
     await startServer('b', portB);
-    await eventually(async () => (await get(portB, '/api/health')).body?.role === 'standby', 60_000, 'B standing by');
+    let lastB: unknown = null;
+    await eventually(async () => (lastB = await get(portB, '/api/health')) && (lastB as { body?: { role?: string } }).body?.role === 'standby', 120_000, 'B standing by')
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; last answer ${JSON.stringify(lastB)}; B's output:\n${output.b}`);
+      });
     expect(await activeOn(portB)).toBe(false);
     expect((await get(portB, '/api/outages')).status).toBe(503);
     // A wall whose socket lands on the standby: its snapshot comes from the active instance, and
