@@ -6,11 +6,10 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { timingSafeEqual } from 'node:crypto';
 import {
   ALERT_ACTIONS, CHANNELS, HANDOVER_SHIFTS, ORDER_CATEGORIES, ORDER_LISTS, ORDER_STATUSES, OrderAction, type AlertActionKind, type HandoverShift, type Snapshot, type WallConfig,
 } from '@gridwatch/shared';
-import { atLeast, findUser, Tokens, wallTokenName, type Role, type User } from './auth.ts';
+import { atLeast, findUser, keyName, Tokens, type Role, type User } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Core } from './core.ts';
 import { getAlert, listAlerts, listModels, listNotices } from './db/risk.ts';
@@ -86,7 +85,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   });
   // Wall tokens: a read-only identity for the screens (role `wall`), compared in constant time.
   const wallUser = (token: string | undefined): User | null => {
-    const name = wallTokenName(config.wallTokens, token);
+    const name = keyName(config.wallTokens, token);
     return name === null ? null : { username: `wall-${name}`, displayName: `wall ${name}`, role: 'wall' };
   };
   const tokens = new Tokens(config.sessionSecret, config.sessionTtlH * 3_600_000);
@@ -207,15 +206,8 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   };
   // Integrations (hotline system, app back end) sign with a key from INTAKE_API_KEYS; people at
   // the hall counter or in the centre use their console sign-in (officer or above).
-  const intakeKey = (header: string | undefined): string | null => {
-    const given = header?.startsWith('Bearer ') ? Buffer.from(header.slice(7).trim()) : null;
-    if (!given) return null;
-    for (const k of config.intakeApiKeys) {
-      const key = Buffer.from(k.key);
-      if (key.length === given.length && timingSafeEqual(key, given)) return k.name;
-    }
-    return null;
-  };
+  const intakeKey = (header: string | undefined): string | null =>
+    header?.startsWith('Bearer ') ? keyName(config.intakeApiKeys, header.slice(7).trim()) : null;
   app.post('/api/contacts', async (req, reply) => {
     const source = intakeKey(req.headers.authorization) ?? (req.user && atLeast(req.user.role, 'officer') ? `console:${req.user.username}` : null);
     if (!source) {
@@ -391,6 +383,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
       ['gridwatch_ingest_backpressure_waits_total', 'Times ingest stopped reading MQTT because buffers were full', 'counter', m.backpressureWaits],
       ['gridwatch_ingest_unacked_messages', 'MQTT messages taken and not yet acknowledged (their rows not yet committed)', 'gauge', core.unackedMessages()],
       ['gridwatch_mqtt_connected', 'Ingest MQTT connection up', 'gauge', core.mqttConnected() ? 1 : 0],
+      ['gridwatch_cluster_active', 'This instance holds the leader lock (1 also when not in a cluster)', 'gauge', core.isActive() ? 1 : 0],
       ['gridwatch_outages_active', 'Active outages', 'gauge', k.activeOutages],
       ['gridwatch_customers_out', 'Customers without power', 'gauge', k.customersOut],
       ['gridwatch_realtime_clients', 'Connected Socket.IO clients', 'gauge', hub.clients()],

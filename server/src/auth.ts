@@ -42,11 +42,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
 
-/** The name of the wall token `token` matches (compared in constant time), or null. */
-export function wallTokenName(wallTokens: readonly { name: string; key: string }[], token: string | undefined): string | null {
+/** The name of the key `token` matches (wall tokens, intake keys; compared in constant time), or null. */
+export function keyName(keys: readonly { name: string; key: string }[], token: string | undefined): string | null {
   if (!token) return null;
   const given = Buffer.from(token);
-  for (const w of wallTokens) {
+  for (const w of keys) {
     const key = Buffer.from(w.key);
     if (key.length === given.length && timingSafeEqual(key, given)) return w.name;
   }

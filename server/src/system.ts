@@ -8,8 +8,9 @@ import { buildApp } from './app.ts';
 import { campaign } from './cluster.ts';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Server } from 'socket.io';
-import { REALTIME_PATH, type ClientToServerEvents, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
-import { wallTokenName } from './auth.ts';
+import { REALTIME_PATH, type Channel, type ClientToServerEvents, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
+import { keyName } from './auth.ts';
+import { prometheusText } from './metrics.ts';
 import type { InterServerEvents } from './realtime/hub.ts';
 import type { Config } from './config.ts';
 import { Core, type Logger } from './core.ts';
@@ -20,7 +21,6 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite.
 import { bootstrapUsers } from './auth.ts';
 import { EarlyWarning } from './earlyWarning.ts';
 import { WorkOrders } from './workOrders.ts';
-import type { Channel } from '@gridwatch/shared';
 
 /** `username password` per line, one per grid team leader, in DATA_DIR (mode 600). */
 export const TEAM_PASSWORDS_FILE = 'team-passwords.txt';
@@ -160,7 +160,7 @@ async function standbyApp(config: Config, core: Core, pool: Pool): Promise<Fasti
   if (config.wallTokens.length) {
     io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (wallTokenName(config.wallTokens, typeof token === 'string' ? token : undefined) !== null) next();
+      if (keyName(config.wallTokens, typeof token === 'string' ? token : undefined) !== null) next();
       else next(new Error('unauthorized: open the wall with its token (?token=)'));
     });
   }
@@ -201,10 +201,14 @@ async function standbyApp(config: Config, core: Core, pool: Pool): Promise<Fasti
     return reply.status(health.status === 'ok' ? 200 : 503).send(health);
   });
   app.get('/api/active', async (_req, reply) => reply.status(503).send({ active: false }));
-  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(
-    `# HELP gridwatch_readings_stored_total Readings stored since start\n# TYPE gridwatch_readings_stored_total counter\ngridwatch_readings_stored_total ${core.metrics.readingsStored}\n`
-    + `# HELP gridwatch_cluster_active This instance holds the leader lock\n# TYPE gridwatch_cluster_active gauge\ngridwatch_cluster_active 0\n`,
-  ));
+  // What a standby does: store its share of the readings.
+  app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(prometheusText([
+    ['gridwatch_readings_stored_total', 'Readings newly stored since start', 'counter', core.metrics.readingsStored],
+    ['gridwatch_ingest_buffered_rows', 'Rows waiting to be written', 'gauge', core.bufferedRows()],
+    ['gridwatch_ingest_unacked_messages', 'MQTT messages taken and not yet acknowledged (their rows not yet committed)', 'gauge', core.unackedMessages()],
+    ['gridwatch_mqtt_connected', 'Ingest MQTT connection up', 'gauge', core.mqttConnected() ? 1 : 0],
+    ['gridwatch_cluster_active', 'This instance holds the leader lock', 'gauge', 0],
+  ])));
   app.setNotFoundHandler((_req, reply) => reply.status(503).send({ error: `standby: this GridWatch instance of cluster "${config.clusterGroup}" does not hold the leader lock; use the active instance` }));
   return app;
 }

@@ -82,7 +82,7 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   client.on('connect', (connack) => {
     o.log.info(`mqtt connected to ${o.url}${connack.sessionPresent ? ' (session resumed)' : ''}`);
     // Always (re)subscribe: idempotent, and required when the broker lost our session.
-    client.subscribe(o.subscriptions.map((t) => t), { qos: 1 }, (err) => {
+    client.subscribe(o.subscriptions, { qos: 1 }, (err) => {
       if (err) o.log.warn(`mqtt subscribe failed: ${err.message}`);
     });
   });
