@@ -26,6 +26,9 @@ import type { OrderQuery } from './db/orders.ts';
 import { NotStoredError, type WorkOrders } from './workOrders.ts';
 import { loadHandoverData } from './db/handover.ts';
 import { HANDOVER_MAX_MS, shiftWindow, summariseHandover } from './handover.ts';
+import { listAudit } from './db/audit.ts';
+import { registerSecurity } from './security.ts';
+import type { BrokerSecurityStats } from './embedded/broker.ts';
 
 export interface AppOptions {
   config: Config;
@@ -34,11 +37,15 @@ export interface AppOptions {
   orders: WorkOrders;
   pool: Pool;
   logger?: boolean;
+  /** The embedded broker's refusals, for /metrics (none with a real broker: it has its own). */
+  brokerStats?: () => BrokerSecurityStats;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     hub: RealtimeHub;
+    /** Every route as registered (method, URL pattern): tests check each write checks the role. */
+    routeList: readonly { method: string; url: string }[];
   }
   interface FastifyRequest {
     user: User | null;
@@ -53,20 +60,50 @@ const OutageQuery = Type.Object({
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 
-export async function buildApp({ config, core, warning, orders, pool, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, core, warning, orders, pool, logger = true, brokerStats }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Request logging stays off unless LOG_LEVEL=debug: the console is for what an operator needs.
-    logger: logger ? { level: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn' } : false,
+    logger: logger
+      ? {
+          level: config.logLevel === 'debug' || config.logLevel === 'trace' ? config.logLevel : 'warn',
+          // Wall links carry their token in the query (?token=): never in a log line.
+          serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }) },
+        }
+      : false,
+    // A hop count is accepted at run time (Fastify's docs), though its types list only the others.
+    trustProxy: config.trustProxy as boolean,
     bodyLimit: 256 * 1024,
     // Wall screens hold sockets open for weeks; do not let a stuck client pin shutdown.
     forceCloseConnections: true,
   });
 
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeList.push({ method, url: r.url });
+  });
+
   app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, request, reply) => {
+    // PostgreSQL text cannot hold NUL (22021): a \u0000 in an id or a name is the client's mistake.
+    if ((err as { code?: string }).code === '22021') return void reply.status(400).send({ error: 'text must not contain the NUL character (\\u0000)' });
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) request.log.error(err);
     void reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
+
+  // Integrations (hotline system, app back end) sign with a key from INTAKE_API_KEYS.
+  const intakeKey = (header: string | undefined): string | null =>
+    header?.startsWith('Bearer ') ? keyName(config.intakeApiKeys, header.slice(7).trim()) : null;
+  const security = await registerSecurity(app, {
+    config,
+    pool,
+    keyActor: (req) => {
+      const name = intakeKey(req.headers.authorization);
+      return name === null ? null : `intake:${name}`;
+    },
+    onError: (message) => app.log.error(message),
+  });
+  app.addHook('onClose', async () => security.close());
 
   const riskInfo = () => ({ modelVersion: warning.monitor.currentModel.version, threshold: warning.monitor.threshold });
   const briefs = () => warning.monitor.allRisks().map((r) => ({ outageId: r.outageId, probability: r.probability, expected: r.expected }));
@@ -93,9 +130,11 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     server: app.server,
     snapshot,
     kpis: () => core.kpis(),
+    corsOrigin: config.corsOrigins.length ? config.corsOrigins : false,
     ...(config.wallTokens.length ? { authorize: (token: string | undefined) => !!token && (wallUser(token) !== null || tokens.verify(token) !== null) } : {}),
     // In a cluster, walls may hold their socket on any instance: broadcasts go through PostgreSQL.
     ...(config.clusterGroup ? { adapter: createAdapter(pool, { errorHandler: (err) => app.log.warn(`socket.io adapter: ${err.message}`) }) } : {}),
+    reject: (payload, reason, store) => core.ingest.rejectExternal('socket', payload, reason, store),
   });
   app.decorate('hub', hub);
   core.onOutagesStored((outages) => hub.outagesChanged(outages));
@@ -122,12 +161,38 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     if (!atLeast(req.user.role, role)) return reply.status(403).send({ error: `needs the ${role} role or higher; you are ${req.user.role}` });
   };
   const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
-  app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
+  const loginLimit = {
+    max: config.loginRatePerMin,
+    // Per address and username: guessing one user's password is slow, a centre behind one NAT
+    // address still signs in at shift change.
+    // Only a string: String() of a deeply nested array overflows the stack (a 500).
+    keyGenerator: (req: { ip: string; body?: unknown }) => {
+      const username = (req.body as { username?: unknown } | undefined)?.username;
+      return `login:${req.ip}:${typeof username === 'string' ? username.toLowerCase().slice(0, 100) : ''}`;
+    },
+  };
+  app.post<{ Body: { username: string; password: string } }>('/api/login', { schema: { body: LoginBody }, config: { rateLimit: loginLimit } }, async (req, reply) => {
     const user = await findUser(pool, req.body.username, req.body.password);
     if (!user) return reply.status(401).send({ error: 'wrong username or password' });
     return { ...tokens.issue(user), user };
   });
-  app.get('/api/me', { preHandler: requireRole('wall') }, async (req) => req.user);
+  app.get('/api/me', { preValidation: requireRole('wall') }, async (req) => req.user);
+
+  // ---- audit log: who did what (every write, refused ones too) ------------------------------
+  const AuditQuerySchema = Type.Object({
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    from: Type.Optional(Type.Integer({ minimum: 0 })),
+    to: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  });
+  app.get<{ Querystring: { actor?: string; from?: number; to?: number; limit?: number } }>(
+    '/api/audit',
+    { schema: { querystring: AuditQuerySchema }, preValidation: requireRole('manager') },
+    async (req) => {
+      await security.audit.flush();
+      return { entries: await listAudit(pool, { ...req.query, limit: req.query.limit ?? 200 }) };
+    },
+  );
 
   // ---- complaint early warning --------------------------------------------------------------
   const alertError = (reply: { status: (n: number) => { send: (b: unknown) => unknown } }, err: unknown) => {
@@ -148,7 +213,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   });
   app.post<{ Params: { id: string }; Body: { note?: string } }>(
     '/api/alerts/:id/acknowledge',
-    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preHandler: requireRole('officer') },
+    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preValidation: requireRole('officer') },
     async (req, reply) => {
       try {
         return warning.acknowledge(req.params.id, req.user!.username, req.body?.note);
@@ -159,7 +224,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   );
   app.post<{ Params: { id: string }; Body: { note?: string } }>(
     '/api/alerts/:id/resolve',
-    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preHandler: requireRole('officer') },
+    { schema: { params: Type.Object({ id: Id }), body: Type.Optional(Note) }, preValidation: requireRole('officer') },
     async (req, reply) => {
       try {
         return warning.resolve(req.params.id, req.user!.username, req.body?.note);
@@ -174,7 +239,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   );
   app.post<{ Params: { id: string }; Body: { kind: AlertActionKind; text?: string } }>(
     '/api/alerts/:id/actions',
-    { schema: { params: Type.Object({ id: Id }), body: ActionBody }, preHandler: requireRole('officer') },
+    { schema: { params: Type.Object({ id: Id }), body: ActionBody }, preValidation: requireRole('officer') },
     async (req, reply) => {
       // Raising crew priority is the shift lead's call.
       if (req.body.kind === 'crew-priority' && !atLeast(req.user!.role, 'shift-lead')) return reply.status(403).send({ error: 'raising crew priority needs the shift-lead role or higher' });
@@ -196,7 +261,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   );
   app.get('/api/complaints/hourly', async () => ({ hours: warning.hourly() }));
   app.get('/api/risk/model', async () => ({ model: warning.model(), versions: await listModels(pool) }));
-  app.post('/api/risk/retrain', { preHandler: requireRole('manager') }, async (req) => ({ model: await warning.retrain(req.user!.username) }));
+  app.post('/api/risk/retrain', { preValidation: requireRole('manager') }, async (req) => ({ model: await warning.retrain(req.user!.username) }));
 
   // ---- work orders --------------------------------------------------------------------------
   const orderError = (reply: { status: (n: number) => { send: (b: unknown) => unknown } }, err: unknown) => {
@@ -204,10 +269,8 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     if (err instanceof NotStoredError) return reply.status(503).send({ error: err.message });
     throw err;
   };
-  // Integrations (hotline system, app back end) sign with a key from INTAKE_API_KEYS; people at
-  // the hall counter or in the centre use their console sign-in (officer or above).
-  const intakeKey = (header: string | undefined): string | null =>
-    header?.startsWith('Bearer ') ? keyName(config.intakeApiKeys, header.slice(7).trim()) : null;
+  // Integrations sign with an intake key (above); people at the hall counter or in the centre use
+  // their console sign-in (officer or above).
   app.post('/api/contacts', async (req, reply) => {
     const source = intakeKey(req.headers.authorization) ?? (req.user && atLeast(req.user.role, 'officer') ? `console:${req.user.username}` : null);
     if (!source) {
@@ -237,13 +300,13 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
     to: Type.Optional(Type.Integer({ minimum: 0 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   });
-  app.get<{ Querystring: OrderQuery }>('/api/orders', { schema: { querystring: OrderQuerySchema }, preHandler: requireRole('team') }, async (req) => {
+  app.get<{ Querystring: OrderQuery }>('/api/orders', { schema: { querystring: OrderQuerySchema }, preValidation: requireRole('team') }, async (req) => {
     // A team leader sees the team's own orders.
     const q = req.user!.role === 'team' ? { ...req.query, team: req.user!.team ?? '-' } : req.query;
     const r = await orders.list(q);
     return { orders: r.orders.map(brief), total: r.total };
   });
-  app.get<{ Params: { id: string } }>('/api/orders/:id', { schema: { params: Type.Object({ id: Id }) }, preHandler: requireRole('team') }, async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/orders/:id', { schema: { params: Type.Object({ id: Id }) }, preValidation: requireRole('team') }, async (req, reply) => {
     const d = await orders.detail(req.params.id);
     const team = req.user!.role === 'team' ? req.user!.team : undefined;
     if (!d || (team !== undefined && d.order.team !== team)) return reply.status(404).send({ error: `no work order ${req.params.id}` });
@@ -252,7 +315,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   });
   app.post<{ Params: { id: string }; Body: OrderAction }>(
     '/api/orders/:id/actions',
-    { schema: { params: Type.Object({ id: Id }), body: OrderAction }, preHandler: requireRole('team') },
+    { schema: { params: Type.Object({ id: Id }), body: OrderAction }, preValidation: requireRole('team') },
     async (req, reply) => {
       try {
         return { order: await orders.act(req.params.id, req.body, req.user!) };
@@ -284,7 +347,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   const utcOffsetMs = (config.utcOffsetH ?? Math.round(core.index.network.centre[0] / 15)) * 3_600_000;
   app.get<{ Querystring: { shift?: HandoverShift; from?: number; to?: number } }>(
     '/api/handover',
-    { schema: { querystring: HandoverQuery }, preHandler: requireRole('officer') },
+    { schema: { querystring: HandoverQuery }, preValidation: requireRole('officer') },
     async (req, reply) => {
       const now = Date.now();
       const { from: qFrom, to: qTo } = req.query;
@@ -378,6 +441,7 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
       ['gridwatch_readings_duplicate_total', 'Readings ignored as already stored', 'counter', m.duplicatesIgnored],
       ['gridwatch_dead_letters_total', 'Messages dead-lettered', 'counter', m.deadLetters],
       ...Object.entries(m.deadLettersByReason).map(([reason, n]) => (['gridwatch_dead_letters_by_reason_total', 'Dead letters by reason class', 'counter', n, { reason }]) as MetricLine),
+      ['gridwatch_dead_letters_not_stored_total', 'Dead letters counted but not stored (a socket flooding past its budget)', 'counter', m.deadLettersNotStored],
       ['gridwatch_db_write_errors_total', 'Failed database writes (retried)', 'counter', m.dbWriteErrors],
       ['gridwatch_ingest_buffered_rows', 'Rows waiting to be written', 'gauge', core.bufferedRows()],
       ['gridwatch_ingest_backpressure_waits_total', 'Times ingest stopped reading MQTT because buffers were full', 'counter', m.backpressureWaits],
@@ -387,6 +451,10 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
       ['gridwatch_outages_active', 'Active outages', 'gauge', k.activeOutages],
       ['gridwatch_customers_out', 'Customers without power', 'gauge', k.customersOut],
       ['gridwatch_realtime_clients', 'Connected Socket.IO clients', 'gauge', hub.clients()],
+      ['gridwatch_http_rate_limited_total', 'Requests refused by a rate limit', 'counter', security.rateLimited.login, { limit: 'login' }],
+      ['gridwatch_http_rate_limited_total', 'Requests refused by a rate limit', 'counter', security.rateLimited.write, { limit: 'write' }],
+      ['gridwatch_audit_buffered_rows', 'Audit log rows waiting to be written', 'gauge', security.audit.size],
+      ...(brokerStats ? brokerMetrics(brokerStats()) : []),
       ...processMemory(),
     ];
     return reply.type('text/plain; version=0.0.4').send(prometheusText(lines));
@@ -406,6 +474,17 @@ export async function buildApp({ config, core, warning, orders, pool, logger = t
   return app;
 }
 
+/** The embedded broker's refusals (Mosquitto logs its own). */
+function brokerMetrics(b: BrokerSecurityStats): MetricLine[] {
+  const help = 'Embedded MQTT broker: connections and publishes refused, deliveries withheld by the ACL';
+  return [
+    ['gridwatch_mqtt_broker_refused_total', help, 'counter', b.refusedConnects, { what: 'connect' }],
+    ['gridwatch_mqtt_broker_refused_total', help, 'counter', b.deniedPublishes, { what: 'publish-denied' }],
+    ['gridwatch_mqtt_broker_refused_total', help, 'counter', b.malformedPublishes, { what: 'publish-malformed' }],
+    ['gridwatch_mqtt_broker_refused_total', help, 'counter', b.withheldDeliveries, { what: 'delivery-withheld' }],
+  ];
+}
+
 /** The process's memory as the usual Prometheus process/Node.js gauges. */
 function processMemory(): MetricLine[] {
   const m = process.memoryUsage();
@@ -421,4 +500,9 @@ function processMemory(): MetricLine[] {
 function matchesEtag(header: string | string[] | undefined, version: string): boolean {
   const tags = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((t) => t.trim().replace(/^W\//, ''));
   return tags.includes(`"${version}"`) || tags.includes('*');
+}
+
+/** A request URL with secrets in its query (wall tokens) blanked, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|key|password|secret)=)[^&#]*/gi, '$1[redacted]');
 }

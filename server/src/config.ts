@@ -20,6 +20,9 @@ const Config = Type.Object({
   mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   mqttUsername: Type.Union([Type.String(), Type.Null()]),
   mqttPassword: Type.Union([Type.String(), Type.Null()]),
+  /** Embedded broker only: Mosquitto password_file and acl_file; with them every client must sign in (README, MQTT security). */
+  mqttPasswordFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  mqttAclFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   mqttClientId: Type.String({ minLength: 1 }),
   topicPrefix: Type.String({ minLength: 1 }),
   /** Folder for embedded data (PGlite database). */
@@ -45,6 +48,9 @@ const Config = Type.Object({
   /** Accepted clock skew for device timestamps. */
   maxFutureSkewS: Type.Integer({ minimum: 0 }),
   maxPastAgeS: Type.Integer({ minimum: 0 }),
+  /** Dead letters are deleted after this many days, and beyond the newest deadLetterMaxRows (0: no row cap). */
+  deadLetterRetentionDays: Type.Number({ exclusiveMinimum: 0, maximum: 3650 }),
+  deadLetterMaxRows: Type.Integer({ minimum: 0 }),
   /** Meters of one station area that must report power-off before it is an outage. */
   outageMinMeters: Type.Integer({ minimum: 1 }),
   /** Evidence is held this long before an outage is predicted (lets roll-up see the whole picture). */
@@ -108,6 +114,16 @@ const Config = Type.Object({
   /** Password of the default console users created on first start; generated and shown once when unset. */
   consolePassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()]),
   logLevel: Type.String(),
+  /** Browser origins allowed to call the API and the socket from another origin (CORS); empty: same origin only. */
+  corsOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' })),
+  /** Sign-in attempts allowed per client address and username per minute. */
+  loginRatePerMin: Type.Integer({ minimum: 1 }),
+  /** Writes (POST/PUT/PATCH/DELETE) allowed per signed-in user (or client address) per minute. */
+  writeRatePerMin: Type.Integer({ minimum: 1 }),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (hop count or true). */
+  trustProxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 10 })]),
+  /** The audit log is kept this many days (0: for ever). */
+  auditRetentionDays: Type.Number({ minimum: 0 }),
 });
 export type Config = Static<typeof Config>;
 
@@ -155,6 +171,14 @@ function shiftHours(raw: string): number[] | null {
   }
 }
 
+function trustProxy(raw: string | null): boolean | number {
+  if (raw === null || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10) throw new ConfigError(`TRUST_PROXY must be false, true or the number of proxies in front (1-10), got "${raw}"`);
+  return n;
+}
+
 function apiKeys(raw: string, setting: string): { name: string; key: string }[] {
   return raw
     .split(',')
@@ -179,6 +203,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mqttPort: int(env, 'MQTT_PORT', 1883),
     mqttUsername: opt(env, 'MQTT_USERNAME'),
     mqttPassword: opt(env, 'MQTT_PASSWORD'),
+    mqttPasswordFile: opt(env, 'MQTT_PASSWORD_FILE') && path.resolve(REPO_ROOT, opt(env, 'MQTT_PASSWORD_FILE')!),
+    // The ACL the docker compose Mosquitto uses, unless told otherwise.
+    mqttAclFile: opt(env, 'MQTT_PASSWORD_FILE') ? path.resolve(REPO_ROOT, str(env, 'MQTT_ACL_FILE', 'docker/mosquitto/acl')) : null,
     mqttClientId: str(env, 'MQTT_CLIENT_ID', 'gridwatch-server'),
     topicPrefix: str(env, 'TOPIC_PREFIX', 'gw/v1'),
     dataDir: path.resolve(REPO_ROOT, str(env, 'DATA_DIR', '.gridwatch')),
@@ -195,6 +222,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestCopy: opt(env, 'INGEST_COPY') === null ? null : bool(env, 'INGEST_COPY', true),
     maxFutureSkewS: int(env, 'MAX_FUTURE_SKEW_S', 300),
     maxPastAgeS: int(env, 'MAX_PAST_AGE_S', 7 * 86_400),
+    deadLetterRetentionDays: num(env, 'DEAD_LETTER_RETENTION_DAYS', 30),
+    deadLetterMaxRows: int(env, 'DEAD_LETTER_MAX_ROWS', 1_000_000),
     outageMinMeters: int(env, 'OUTAGE_MIN_METERS', 3),
     outageHoldS: num(env, 'OUTAGE_HOLD_S', 35),
     outageCustomerSideHoldS: num(env, 'OUTAGE_CUSTOMER_SIDE_HOLD_S', 30),
@@ -225,6 +254,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionTtlH: num(env, 'SESSION_TTL_H', 12),
     consolePassword: opt(env, 'CONSOLE_PASSWORD'),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
+    corsOrigins: str(env, 'CORS_ORIGINS', '').split(',').map((x) => x.trim().replace(/\/$/, '')).filter(Boolean),
+    loginRatePerMin: int(env, 'LOGIN_RATE_PER_MIN', 10),
+    writeRatePerMin: int(env, 'WRITE_RATE_PER_MIN', 300),
+    trustProxy: trustProxy(opt(env, 'TRUST_PROXY')),
+    auditRetentionDays: num(env, 'AUDIT_RETENTION_DAYS', 400),
     ...overrides,
   };
   const checked = validator(Config).check(config);
@@ -236,6 +270,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (config.alertEscalateManagerMin < config.alertEscalateLeadMin) {
     throw new ConfigError('ALERT_ESCALATE_MANAGER_MIN must not be below ALERT_ESCALATE_LEAD_MIN');
+  }
+  if (opt(env, 'MQTT_ACL_FILE') && !opt(env, 'MQTT_PASSWORD_FILE')) {
+    throw new ConfigError('MQTT_ACL_FILE needs MQTT_PASSWORD_FILE: the embedded broker applies an ACL only to clients that sign in');
+  }
+  if (config.mqttUrl && config.mqttPasswordFile) {
+    throw new ConfigError('MQTT_PASSWORD_FILE configures the embedded broker, which does not run when MQTT_URL is set: configure your broker instead (docker/mosquitto/)');
   }
   if (config.clusterGroup && (!config.databaseUrl || !config.mqttUrl)) {
     throw new ConfigError('CLUSTER_GROUP needs a shared database and broker: set DATABASE_URL and MQTT_URL (the embedded ones belong to one process)');

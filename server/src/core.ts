@@ -11,12 +11,15 @@ import {
   countReadings, loadPlanned, insertContacts, insertDeadLetters, insertFaultEvents, insertMeterEvents, readingsWriter, upsertPlanned,
   type ContactRow, type DeadLetterRow, type FaultEventRow, type MeterEventRow, type PlannedRow, type ReadingRow,
 } from './db/telemetry.ts';
+import { startDeadLetterPruner, type DeadLetterPruner } from './db/deadLetters.ts';
+import { recentEvidence } from './db/evidence.ts';
 import { BatchWriter } from './ingest/batchWriter.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { startMqttSource, type MqttSource } from './ingest/mqttSource.ts';
 import { Metrics } from './metrics.ts';
 import { resolveNetwork } from './network.ts';
 import { OutageEngine, type PlannedWindow } from './outage/engine.ts';
+import { pendingEvidence, REPLAY_WINDOW_MS } from './outage/replay.ts';
 
 export interface Logger {
   info(msg: string): void;
@@ -77,6 +80,9 @@ export class Core {
   private acks: { marks: number[]; ack: () => void }[] = [];
   private ackHead = 0;
   private readonly writerList: BatchWriter<unknown>[];
+  private opened = false;
+  private readonly openWaiters: (() => void)[] = [];
+  private readonly deadLetterPruner: DeadLetterPruner;
 
   private constructor(
     private readonly o: CoreOptions & { now: () => number; pglite: boolean },
@@ -173,6 +179,7 @@ export class Core {
     this.reliabilityTimer.unref();
     void this.refreshReliability();
     this.tickTimer.unref();
+    this.deadLetterPruner = startDeadLetterPruner({ pool, now, log, retentionDays: config.deadLetterRetentionDays, maxRows: config.deadLetterMaxRows });
   }
 
   get engine(): OutageEngine {
@@ -214,19 +221,53 @@ export class Core {
   }
 
   /**
+   * Replays into a rebuilt engine the evidence the previous process had taken (and the broker has
+   * been told so) but not yet acted on: a station area in its hold, a trip awaiting its lockout.
+   * Only what no stored outage accounts for (outage/replay.ts).
+   */
+  private async replayPending(open: OutageDto[], history: OutageDto[]): Promise<void> {
+    const { config, pool, log, now } = this.o;
+    const recent = await recentEvidence(pool, this.index, now() - REPLAY_WINDOW_MS - config.outageHoldS * 1000);
+    if (recent.truncated) log.warn('replay of recent evidence cut short: more rows than a replay takes');
+    const items = pendingEvidence({ index: this.index, minMeters: config.outageMinMeters, daHoldMs: config.outageDaHoldS * 1000, outages: [...open, ...history], ...recent });
+    for (const x of items) {
+      if ('power' in x) this.engine.apply(x.power);
+      else this.engine.fault(x.fault);
+    }
+    if (items.length) log.info(`replayed ${items.length} event(s) taken before the restart that no stored outage accounts for`);
+    this.engineChanged();
+  }
+
+  /**
    * A standby becomes active (it holds the leader lock): the engine is rebuilt from the database —
-   * the open outages as the previous active instance last stored them — and takes over the
-   * engine's persistent MQTT session, where the broker kept every event not yet acknowledged.
+   * the open outages as the previous active instance last stored them, and the evidence it had
+   * not yet acted on. `openIngest()` then takes over the engine's persistent MQTT session, where
+   * the broker kept every event not yet acknowledged.
    */
   async activate(): Promise<void> {
     if (this.active) return;
     await this.flush();
     const state = await Core.engineState(this.o.pool, this.o.now());
     this.outageEngine = this.makeEngine(state.open, state.planned, state.history);
+    await this.replayPending(state.open, state.history);
     this.active = true;
     this.o.log.info(`cluster: active; resumed ${state.open.length} open outage(s) from the database`);
-    if (this.o.mqtt !== false) this.engineSource = this.connect(`${this.o.cluster}-engine`, topics(this.o.config.topicPrefix).subscriptions().filter((t) => !isReadings(t)));
     this.runEngineTick();
+  }
+
+  /**
+   * Starts taking messages (outside a cluster), or connects the events' session (a cluster member
+   * once active). Called once the early warning and the work orders listen: a resumed session
+   * delivers its backlog at once, and a contact taken before they listen would be stored without
+   * its order. Until then the connection is up but nothing is read from it.
+   */
+  openIngest(): void {
+    if (!this.o.cluster) {
+      this.opened = true;
+      for (const w of this.openWaiters.splice(0)) w();
+    } else if (this.active && !this.engineSource && this.o.mqtt !== false) {
+      this.engineSource = this.connect(`${this.o.cluster}-engine`, topics(this.o.config.topicPrefix).subscriptions().filter((t) => !isReadings(t)));
+    }
   }
 
   static async start(options: CoreOptions): Promise<Core> {
@@ -243,6 +284,7 @@ export class Core {
     const state = o.cluster ? { open: [], planned: [], history: [] } : await Core.engineState(o.pool, o.now());
     if (state.open.length) o.log.info(`resumed ${state.open.length} open outage(s) from the database`);
     const core = new Core(o, indexNetwork(loaded.network), loaded.version, state.open, readings, state.planned, state.history);
+    if (!o.cluster) await core.replayPending(state.open, state.history);
     if (o.mqtt !== false) core.connectMqtt();
     return core;
   }
@@ -271,8 +313,10 @@ export class Core {
     return n;
   }
 
-  /** null when ingest has room; otherwise resolves once the buffers drain below the limit. */
+  /** null when ingest can take a message; otherwise resolves once it can (opened, buffers below the limit). */
   whenReady(): Promise<void> | null {
+    // Not open yet (see openIngest); a cluster member's own session carries only readings.
+    if (!this.opened && !this.o.cluster) return new Promise((resolve) => this.openWaiters.push(resolve));
     if (this.bufferedRows() < this.o.config.ingestMaxBufferedRows) return null;
     this.metrics.backpressureWaits++;
     return new Promise((resolve) => this.waiters.push(resolve));
@@ -352,6 +396,7 @@ export class Core {
   async close(): Promise<void> {
     clearInterval(this.tickTimer);
     clearInterval(this.reliabilityTimer);
+    await this.deadLetterPruner.stop();
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     // Commit what was taken while still connected, so its acknowledgements reach the broker.
     const drain = () => Promise.race([this.flush(), new Promise<void>((r) => setTimeout(r, 15_000).unref())]);

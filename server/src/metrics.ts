@@ -34,6 +34,19 @@ export class RateMeter {
   }
 }
 
+/**
+ * What a dead letter's reason starts with (`class: detail`). The metric is labelled by class, and
+ * only these: a hostile sender controls the detail, and must not mint a label per message.
+ */
+export const DEAD_LETTER_CLASSES = ['topic', 'size', 'encoding', 'json', 'schema', 'unknown device', 'timestamp', 'socket', 'database', 'internal'] as const;
+export type DeadLetterClass = (typeof DEAD_LETTER_CLASSES)[number] | 'other';
+
+export function reasonClass(reason: string): DeadLetterClass {
+  const i = reason.indexOf(':');
+  const head = i < 0 ? '' : reason.slice(0, i);
+  return (DEAD_LETTER_CLASSES as readonly string[]).includes(head) ? (head as DeadLetterClass) : 'other';
+}
+
 export class Metrics {
   readonly messages: RateMeter;
   readonly readings: RateMeter;
@@ -45,7 +58,10 @@ export class Metrics {
   readingsStoredAtStart = 0;
   duplicatesIgnored = 0;
   deadLetters = 0;
+  /** By reason class (DEAD_LETTER_CLASSES). */
   deadLettersByReason: Record<string, number> = {};
+  /** Counted but not stored: a client flooding refused messages past its storage budget (the hub). */
+  deadLettersNotStored = 0;
   dbWriteErrors = 0;
   bufferedRows = 0;
   backpressureWaits = 0;
@@ -55,9 +71,10 @@ export class Metrics {
     this.readings = new RateMeter(now);
   }
 
-  deadLetter(reason: string): void {
+  deadLetter(reason: string, stored = true): void {
     this.deadLetters++;
-    const key = reason.split(':')[0]!.slice(0, 40);
+    if (!stored) this.deadLettersNotStored++;
+    const key = reasonClass(reason);
     this.deadLettersByReason[key] = (this.deadLettersByReason[key] ?? 0) + 1;
   }
 }

@@ -70,10 +70,16 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
       log.info(`embedded PostgreSQL (PGlite) at ${config.dataDir}/pglite, serving ${database.url}`);
     }
     if (!config.mqttUrl) {
-      broker = await startEmbeddedBroker(config.host, config.mqttPort);
+      broker = await startEmbeddedBroker(config.host, config.mqttPort, {
+        passwordFile: config.mqttPasswordFile, aclFile: config.mqttAclFile, topicPrefix: config.topicPrefix, log,
+      });
       cleanup.push(() => broker!.close());
       config = { ...config, mqttUrl: broker.url };
-      log.info(`embedded MQTT broker (aedes) listening on ${config.host}:${broker.port}`);
+      log.info(
+        broker.secured
+          ? `embedded MQTT broker (aedes) listening on ${config.host}:${broker.port}; clients sign in (${config.mqttPasswordFile}, ACL ${config.mqttAclFile})`
+          : `embedded MQTT broker (aedes) listening on 127.0.0.1:${broker.port}, open to local clients (set MQTT_PASSWORD_FILE to require sign-in and listen on ${config.host})`,
+      );
     }
     const pool = createPool(config.databaseUrl!, database !== null ? 1 : config.databasePoolMax);
     cleanup.push(() => pool.end());
@@ -83,7 +89,8 @@ export async function startSystem(input: Config, log: Logger = consoleLogger, op
     cleanup.push(() => core.close());
     const embedded = { database: database !== null, broker: broker !== null };
     if (config.clusterGroup) return await startClusterMember(config, core, pool, log, opts, embedded, cleanup, closeAll);
-    const active = await startActive(config, core, pool, log, opts, cleanup);
+    const active = await startActive(config, core, pool, log, opts, cleanup, broker);
+    core.openIngest();
     return {
       config: { ...config, port: active.port },
       app: active.app,
@@ -137,6 +144,7 @@ async function startClusterMember(
       await core.activate();
       const active = await startActive({ ...config, port }, core, pool, log, opts, cleanup);
       Object.assign(system, { app: active.app, warning: active.warning, orders: active.orders });
+      core.openIngest();
     },
     onLost: opts.onLeadershipLost ?? ((reason) => {
       log.error(`cluster: lost the leader lock (${reason}); exiting so that a standby takes over cleanly`);
@@ -228,7 +236,7 @@ function portOf(app: FastifyInstance, config: Config): number {
 }
 
 /** The early warning, the work orders, the console users and the full HTTP app. */
-async function startActive(config: Config, core: Core, pool: Pool, log: Logger, opts: SystemOptions, cleanup: (() => Promise<void>)[]) {
+async function startActive(config: Config, core: Core, pool: Pool, log: Logger, opts: SystemOptions, cleanup: (() => Promise<void>)[], broker: EmbeddedBroker | null = null) {
   {
     const warning = await EarlyWarning.start({
       config,
@@ -276,7 +284,7 @@ async function startActive(config: Config, core: Core, pool: Pool, log: Logger, 
       if (users.teamPasswords.length === 0 && config.teamPassword) where += '; team leaders: TEAM_PASSWORD';
       log.info(`console users created (${users.created.join(', ')}); the centre's password is in ${where}`);
     }
-    const app = await buildApp({ config, core, warning, orders, pool, logger: opts.httpLogger ?? true });
+    const app = await buildApp({ config, core, warning, orders, pool, logger: opts.httpLogger ?? true, ...(broker ? { brokerStats: () => broker.stats() } : {}) });
     cleanup.push(() => app.close());
     await listen(app, config);
     return { app, warning, orders, port: portOf(app, config) };

@@ -10,6 +10,7 @@ const network = generateNetwork({ substations: 1, feedersPerSubstation: 1, later
 const index = indexNetwork(network);
 const tf = network.transformers[0]!;
 const customer = network.customers.find((c) => c.transformer === tf.id)!;
+const other = network.transformers[1]!;
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const t = topics('gw/v1');
 
@@ -62,6 +63,8 @@ describe('ingest validation and routing', () => {
     ['not a timestamp', () => [t.readings(tf.id), { ts: 'yesterday-ish', interval_s: 900, readings: [{ meter: customer.meter, kwh: 1 }] }], /^timestamp: not a valid/],
     ['unknown fault kind', () => [t.faults(tf.feeder), { device: network.devices[0]!.id, ts: iso(NOW), kind: 'breaker.explode' }], /^schema: \/kind/],
     ['fault device on another feeder', () => [t.faults('F9999'), { device: network.devices[0]!.id, ts: iso(NOW), kind: 'breaker.trip' }], /^topic: device/],
+    ['a meter of another station area (the ACL gives a concentrator its own area only)', () => [t.readings(other.id), { ts: iso(NOW), interval_s: 900, readings: [{ meter: customer.meter, kwh: 1 }] }], new RegExp(`^topic: 1 meter\\(s\\) of other station areas than ${other.id}, e.g. ${customer.meter} \\(of ${tf.id}\\)`)],
+    ['an event of a meter of another station area', () => [t.meterEvents(other.id), { device: customer.meter, ts: iso(NOW), code: EVENT_CODE.powerOff }], new RegExp(`^topic: device ${customer.meter} is in station area ${tf.id}, not ${other.id}`)],
     ['contact from an unknown customer', () => [t.contacts(), { id: 'K1', ts: iso(NOW), channel: 'hotline', customer: 'CU-NOPE', category: 'outage' }], /^unknown device: customer/],
     ['planned window ending before it starts', () => [t.planned(), { id: 'P1', ts: iso(NOW), device: tf.id, start: iso(NOW + 7_200_000), end: iso(NOW + 3_600_000) }], /^schema: a planned window/],
     ['not a contract topic', () => ['gw/v1/ami/T1/whatever', { hello: 1 }], /^topic:/],

@@ -23,7 +23,8 @@ ${REPLAY_HELP}  pnpm sim workforce --api <url>  work GridWatch's orders as grid 
 ${NETWORK_HELP}
 Run options:
   --mqtt <url>              broker (default $MQTT_URL or mqtt://127.0.0.1:1883)
-  --username, --password    broker credentials (default $MQTT_USERNAME / $MQTT_PASSWORD)
+  --username, --password    broker credentials (default $SIMULATOR_MQTT_USERNAME / $SIMULATOR_MQTT_PASSWORD,
+                            else $MQTT_USERNAME / $MQTT_PASSWORD)
   --client-id <id>          MQTT client id (default gridwatch-sim-<seed>)
   --prefix <p>              topic prefix (default ${DEFAULT_TOPIC_PREFIX})
   --scenario <name>         ${Object.keys(SCENARIOS).join(' | ')} (default demo)

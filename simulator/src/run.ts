@@ -65,11 +65,21 @@ interface Common {
   speed: number;
 }
 
+/**
+ * SIMULATOR_MQTT_USERNAME/PASSWORD (as a pair) before MQTT_USERNAME/PASSWORD: the simulator that
+ * `pnpm start` spawns inherits the server's environment, whose MQTT_USERNAME is the server's own
+ * account, which may not publish telemetry (docker/mosquitto/acl: the simulator's is `simulator`).
+ */
+const envCredentials = () =>
+  process.env.SIMULATOR_MQTT_USERNAME
+    ? { username: process.env.SIMULATOR_MQTT_USERNAME, password: process.env.SIMULATOR_MQTT_PASSWORD }
+    : { username: process.env.MQTT_USERNAME, password: process.env.MQTT_PASSWORD };
+
 const common = (v: Values, seed: number): Common => ({
   url: str(v, 'mqtt') ?? process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
   clientId: str(v, 'client-id') ?? `gridwatch-sim-${seed}`,
-  username: str(v, 'username') ?? process.env.MQTT_USERNAME,
-  password: str(v, 'password') ?? process.env.MQTT_PASSWORD,
+  username: str(v, 'username') ?? envCredentials().username,
+  password: str(v, 'password') ?? envCredentials().password,
   prefix: str(v, 'prefix') ?? DEFAULT_TOPIC_PREFIX,
   speed: num('speed', str(v, 'speed'), positive) ?? 1,
 });

@@ -17,6 +17,11 @@ export function createPool(url: string, max: number): pg.Pool {
   });
   // An idle client that loses its connection emits here; without a listener the process dies.
   pool.on('error', () => {});
+  // So does a client checked out of the pool (a COPY, a transaction, the Socket.IO adapter's
+  // LISTEN): pg-pool listens to idle clients only, and a connection lost while one is out (the
+  // database restarted, the network cut) would be an uncaught 'error' that ends the process. The
+  // query under way fails with the error all the same, and the pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -170,10 +170,10 @@ export class BatchWriter<Row> {
         written = await this.isolate(batch.rows);
       }
       batch.state = 'done';
-      if (!this.batches.some((b) => b.state === 'failed')) {
-        this.lastError = null;
-        this.retryMs = 0;
-      }
+      // The database answers again: batches that failed meanwhile are retried at once, not each
+      // after the longest backoff (two failed batches took 10 s to go after an outage).
+      this.retryMs = 0;
+      if (!this.batches.some((b) => b.state === 'failed')) this.lastError = null;
       // Settle in push order: only the done batches at the front.
       while (this.batches[0]?.state === 'done') {
         const b = this.batches.shift()!;

@@ -1,13 +1,14 @@
 // Ingest: every MQTT message is parsed, validated against the shared schemas, resolved against
 // the network and routed — readings and events to their batch writers, power events to the
 // outage engine. Anything that fails becomes a dead letter with its reason; nothing throws.
+import { isUtf8 } from 'node:buffer';
 import {
   ContactMessage, DEFAULT_EVENT_CODES, FaultMessage, MeterEvent, PlannedOutageMessage, ReadingsMessage, parseTopic, toEpochMs, validator,
   type EventCodeMap, type NetworkIndex,
 } from '@gridwatch/shared';
 import { Type } from '@sinclair/typebox';
 import type { ContactRow, DeadLetterRow, FaultEventRow, MeterEventRow, PlannedRow, ReadingRow } from '../db/telemetry.ts';
-import type { Metrics } from '../metrics.ts';
+import { reasonClass, type Metrics } from '../metrics.ts';
 import type { FaultEvent, PlannedWindow, PowerEvent } from '../outage/engine.ts';
 /** Where validated rows go: a BatchWriter in the server, anything with push in a harness. */
 export interface Sink<Row> {
@@ -15,10 +16,42 @@ export interface Sink<Row> {
   pushMany(rows: readonly Row[]): void;
 }
 
+/**
+ * Larger MQTT payloads are dead-lettered unparsed. This is the earliest point GridWatch can apply
+ * the cap and still say so: mqtt.js (MQTT 3.1.1) has no receive limit, and its MQTT 5
+ * `maximumPacketSize` would make the broker drop larger messages silently, unseen by the dead
+ * letters. The broker's own limit (Mosquitto `max_packet_size`) belongs above this one.
+ */
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
-const DEAD_LETTER_PAYLOAD_CHARS = 2_048;
+/** What a dead letter keeps, in UTF-8 bytes: the stored row stays small whatever was sent. */
+export const DEAD_LETTER_PAYLOAD_BYTES = 2_048;
+const DEAD_LETTER_TOPIC_BYTES = 256;
+const DEAD_LETTER_REASON_BYTES = 512;
 // PostgreSQL text cannot hold NUL; one such character would make a whole batch fail.
 const noNul = (s: string) => s.replace(/\u0000/g, '\uFFFD');
+
+/**
+ * `s` without NUL, cut to at most `maxBytes` bytes of UTF-8 on a character boundary. Bytes, not
+ * characters: an invalid byte decodes to U+FFFD (3 bytes) and a CJK character is 3 bytes too.
+ */
+export function boundedText(s: string, maxBytes: number): string {
+  const t = noNul(s.length > maxBytes ? s.slice(0, maxBytes) : s);
+  if (t.length * 3 <= maxBytes) return t;
+  const bytes = Buffer.from(t, 'utf8');
+  if (bytes.length <= maxBytes) return t;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // not inside a multi-byte character
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** JSON of something a client sent, for a dead letter; never throws (deep nesting overflows JSON.stringify). */
+export function describeInput(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch (err) {
+    return `[not serialisable: ${(err as Error).message}]`;
+  }
+}
 
 export interface IngestSinks {
   readings: Sink<ReadingRow>;
@@ -73,6 +106,10 @@ export class Ingest {
       }
       m.messagesByKind[parsed.kind]!++;
       if (payload.length > MAX_PAYLOAD_BYTES) return this.dead(topic, payload, `size: payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+      if (payload.length === 0) return this.dead(topic, payload, 'json: empty payload');
+      // The contract says UTF-8. Decoding would quietly turn bad bytes into U+FFFD, and a text or
+      // category would then be stored altered; the sender should hear its encoding is wrong.
+      if (!isUtf8(payload)) return this.dead(topic, payload, 'encoding: payload is not valid UTF-8');
       let body: unknown;
       try {
         body = JSON.parse(payload.toString('utf8'));
@@ -97,11 +134,20 @@ export class Ingest {
     }
   }
 
-  /** Dead-letters input that is not MQTT (HTTP bodies, socket messages) with the same bookkeeping. */
-  rejectExternal(source: string, payload: string, reason: string): void {
-    this.o.metrics.deadLetter(reason);
+  /**
+   * Dead-letters input that is not MQTT (HTTP bodies, socket messages) with the same bookkeeping.
+   * `store: false` only counts it: a flooding client past its storage budget (see the hub).
+   */
+  rejectExternal(source: string, payload: string, reason: string, store = true): void {
+    this.o.metrics.deadLetter(reason, store);
+    if (!store) return;
     this.o.sinks.deadLetters.push({
-      receivedAt: this.o.now(), source, topic: null, reason: noNul(reason), payload: noNul(payload.slice(0, DEAD_LETTER_PAYLOAD_CHARS)), payloadBytes: Buffer.byteLength(payload),
+      receivedAt: this.o.now(),
+      source: boundedText(source, DEAD_LETTER_TOPIC_BYTES),
+      topic: null,
+      reason: boundedText(reason, DEAD_LETTER_REASON_BYTES),
+      payload: boundedText(payload, DEAD_LETTER_PAYLOAD_BYTES),
+      payloadBytes: Buffer.byteLength(payload),
     });
   }
 
@@ -114,11 +160,16 @@ export class Ingest {
     if (typeof ts === 'string') return this.dead(topic, payload, ts);
     const rows: ReadingRow[] = [];
     const unknown: string[] = [];
+    const elsewhere: string[] = [];
     for (const r of v.value.readings) {
-      if (!this.o.index.meter.has(r.meter)) unknown.push(r.meter);
+      const meter = this.o.index.meter.get(r.meter);
+      if (!meter) unknown.push(r.meter);
+      // A concentrator speaks for its own station area only (the broker's ACL gives it that topic).
+      else if (meter.transformer !== transformer.id) elsewhere.push(`${r.meter} (of ${meter.transformer})`);
       else rows.push({ ts, meter: r.meter, kwh: r.kwh, v: r.v ?? null, i: r.i ?? null });
     }
     if (unknown.length) this.dead(topic, payload, `unknown device: ${unknown.length} meter(s) not in the network, e.g. ${unknown.slice(0, 3).join(', ')}`);
+    if (elsewhere.length) this.dead(topic, payload, `topic: ${elsewhere.length} meter(s) of other station areas than ${transformer.id}, e.g. ${elsewhere.slice(0, 3).join(', ')}`);
     if (rows.length) {
       this.o.metrics.readingsReceived += rows.length;
       this.o.metrics.readings.add(rows.length);
@@ -138,7 +189,7 @@ export class Ingest {
     for (const e of events) {
       const ts = this.time(e.ts);
       if (typeof ts === 'string') {
-        problems.push(`${e.device}: ${ts}`);
+        problems.push(`${ts} (device ${e.device})`);
         continue;
       }
       const viaConcentrator = this.o.index.concentrator.get(e.device);
@@ -148,13 +199,18 @@ export class Ingest {
         problems.push(`unknown device: ${e.device}`);
         continue;
       }
+      if (transformer !== transformerId) {
+        problems.push(`topic: device ${e.device} is in station area ${transformer}, not ${transformerId}`);
+        continue;
+      }
       const kind = this.codes[e.code];
       this.o.sinks.meterEvents.push({ ts, device: e.device, code: e.code, kind: kind ?? 'other', transformer, seq: e.seq ?? null });
       if (kind === 'power-off' || kind === 'power-restored') {
         this.o.onPowerEvent({ device: e.device, transformer, concentrator: meter === undefined, kind, ts });
       }
     }
-    if (problems.length) this.dead(topic, payload, problems.length === 1 ? problems[0]! : `${problems.length} events rejected: ${problems.slice(0, 3).join('; ')}`);
+    // The reason starts with its class (the first problem's), like every other reason.
+    if (problems.length) this.dead(topic, payload, problems.length === 1 ? problems[0]! : `${reasonClass(problems[0]!)}: ${problems.length} events rejected: ${problems.slice(0, 3).join('; ')}`);
   }
 
   private fault(topic: string, payload: Buffer, feederId: string, body: unknown): void {
@@ -182,7 +238,7 @@ export class Ingest {
   acceptContact(source: string, body: unknown): ContactRow | { error: string } {
     const row = this.contactRow(body);
     if (typeof row === 'string') {
-      this.rejectExternal(source, JSON.stringify(body) ?? String(body), row);
+      this.rejectExternal(source, describeInput(body), row);
       return { error: row };
     }
     this.o.metrics.messagesByKind.contacts!++;
@@ -231,9 +287,9 @@ export class Ingest {
     this.o.sinks.deadLetters.push({
       receivedAt: this.o.now(),
       source: 'mqtt',
-      topic: noNul(topic.slice(0, 256)),
-      reason: noNul(reason),
-      payload: noNul(payload.subarray(0, DEAD_LETTER_PAYLOAD_CHARS).toString('utf8')),
+      topic: boundedText(topic, DEAD_LETTER_TOPIC_BYTES),
+      reason: boundedText(reason, DEAD_LETTER_REASON_BYTES),
+      payload: boundedText(payload.subarray(0, DEAD_LETTER_PAYLOAD_BYTES).toString('utf8'), DEAD_LETTER_PAYLOAD_BYTES),
       payloadBytes: payload.length,
     });
   }

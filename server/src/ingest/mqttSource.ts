@@ -14,7 +14,7 @@ export interface MqttSourceOptions {
   subscriptions: string[];
   /** Handles one message; calls `ack` once what it produced is committed (at once if nothing). */
   onMessage: (topic: string, payload: Buffer, ack: () => void) => void;
-  /** Resolves when ingest can take another message. */
+  /** null when ingest can take a message now; otherwise resolves once it can. */
   whenReady: () => Promise<void> | null;
   log: { info: (msg: string) => void; warn: (msg: string) => void };
 }
@@ -65,19 +65,27 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
   client.handleMessage = (packet, callback) => {
     // Closing: leave it unacknowledged and read no further; the broker redelivers it next time.
     if (stopping) return;
-    const id = packet.messageId;
-    if (packet.qos === 1 && id !== undefined) {
-      const mine = connection;
-      unacked++;
-      o.onMessage(packet.topic, packet.payload as Buffer, () => {
-        if (mine !== connection || !client.connected) return;
-        unacked--;
-        send({ cmd: 'puback', messageId: id, [OURS]: true });
-      });
-    } else o.onMessage(packet.topic, packet.payload as Buffer, () => {});
+    const arrived = connection;
+    const take = () => {
+      if (stopping) return;
+      // Its connection went while it waited: the broker redelivers it on the new one.
+      if (arrived !== connection) return callback();
+      const id = packet.messageId;
+      if (packet.qos === 1 && id !== undefined) {
+        unacked++;
+        o.onMessage(packet.topic, packet.payload as Buffer, () => {
+          if (arrived !== connection || !client.connected) return;
+          unacked--;
+          send({ cmd: 'puback', messageId: id, [OURS]: true });
+        });
+      } else o.onMessage(packet.topic, packet.payload as Buffer, () => {});
+      callback();
+    };
+    // Ingest cannot take it yet (not open, or its buffers are full): nothing more is read from
+    // the socket until it can, so the broker holds the backlog.
     const wait = o.whenReady();
-    if (wait) void wait.then(() => callback());
-    else callback();
+    if (wait) void wait.then(take);
+    else take();
   };
   client.on('connect', (connack) => {
     o.log.info(`mqtt connected to ${o.url}${connack.sessionPresent ? ' (session resumed)' : ''}`);
@@ -95,7 +103,9 @@ export function startMqttSource(o: MqttSourceOptions): MqttSource {
     async close(drain) {
       stopping = true;
       if (drain) await drain().catch(() => {});
-      await client.endAsync();
+      // Not connected (still connecting, or reconnecting): mqtt.js would queue its DISCONNECT for
+      // a connection still to come and leave that socket open; there is nothing to say, so close.
+      await client.endAsync(!client.connected);
     },
   };
 }
