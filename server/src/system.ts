@@ -17,6 +17,7 @@ import { Core, type Logger } from './core.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded/broker.ts';
+import { contactsWithoutOrder } from './db/orders.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/pglite.ts';
 import { bootstrapUsers } from './auth.ts';
 import { EarlyWarning } from './earlyWarning.ts';
@@ -266,6 +267,15 @@ async function startActive(config: Config, core: Core, pool: Pool, log: Logger, 
         .intake({ id: c.id, at: c.ts, customer: c.customer, channel: c.channel as Channel, category: c.category, type: c.type, text: c.text })
         .catch((err: Error) => log.warn(`work order for contact ${c.id}: ${err.message}`));
     });
+    // A contact committed just before a kill may have no order yet: take it again (it joins or
+    // opens one; a contact is never in two).
+    const orphans = await contactsWithoutOrder(pool, Date.now() - config.maxPastAgeS * 1000);
+    let retaken = 0;
+    for (const c of orphans) {
+      const r = await orders.intake(c).catch((err: Error) => ({ order: null, error: err.message }));
+      if (r.order) retaken++;
+    }
+    if (retaken) log.warn(`work orders: ${retaken} contact(s) stored before the restart had no order; they have one now`);
     const passwordFile = path.join(config.dataDir, 'console-password.txt');
     const users = await bootstrapUsers(pool, config.consolePassword, core.index.network.teams, config.teamPassword);
     if (users.teamPasswords.length) {

@@ -7,6 +7,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_CODE, generateNetwork, topics, type OrderBrief, type OrderDetail, type ServiceKpis, type Snapshot } from '@gridwatch/shared';
 import type { Config } from '../src/config.ts';
+import { createPool } from '../src/db/pool.ts';
 import { startSystem, type System } from '../src/system.ts';
 import { eventually, quietLogger, testBroker, testConfig, testDatabase, type TestResource } from './helpers.ts';
 
@@ -191,6 +192,21 @@ describe('work orders in the server', () => {
     expect(system.orders.desk.hasContact('w1')).toBe(true);
     const billing = (await order('WO-s1', officer)).order;
     expect(billing).toMatchObject({ overdue: true, supervision: 'company', status: 'dispatched' });
+  });
+
+  it('gives an order, on restart, to a contact stored before a kill without its order', async () => {
+    const customer = system.core.index.network.customers[7]!.id;
+    await system.close();
+    // As a kill leaves it: the contact committed (its message acknowledged), its order not.
+    const pool = createPool(db.url, 1);
+    await pool.query(`INSERT INTO contacts (id, ts, channel, customer, category, type, text) VALUES ('orphan-1', now(), 'hotline', $1, 'billing', 'complaint', 'bill too high')`, [customer]);
+    await pool.end();
+    system = await startSystem(config, quietLogger, { httpLogger: false });
+    officer = await login('officer');
+    const orders = (await call('GET', `/api/orders?customer=${customer}`, officer)).json().orders as { id: string; category: string }[];
+    expect(orders.map((o) => o.category)).toEqual(['billing']);
+    const linked = (await system.pool.query(`SELECT order_id FROM work_order_contacts WHERE contact_id = 'orphan-1'`)).rows;
+    expect(linked).toEqual([{ order_id: orders[0]!.id }]);
   });
 
   it('turns a burst of 300 calls about one outage into one order', async () => {

@@ -1,7 +1,7 @@
 // Persistence of the work orders: the desk's document per order plus the columns lists and KPIs
 // select on, and one row per attached contact (idempotent intake, repeat detection).
-import type { OrderDto, OrderList, OrderStatus } from '@gridwatch/shared';
-import type { ComplaintMark } from '../orders/desk.ts';
+import type { Channel, OrderDto, OrderList, OrderStatus } from '@gridwatch/shared';
+import type { ComplaintMark, ContactIn } from '../orders/desk.ts';
 import { transaction, type Pool } from './pool.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -99,6 +99,21 @@ export async function queryOrders(pool: Pool, q: OrderQuery): Promise<{ orders: 
 }
 
 /** The order a contact went into (the one it joined, if its own was merged). */
+/**
+ * Contacts stored since `since` that joined no work order: a process killed between committing
+ * a contact (and acknowledging its message) and storing its order leaves these behind.
+ */
+export async function contactsWithoutOrder(pool: Pool, since: number, limit = 10_000): Promise<ContactIn[]> {
+  const r = await pool.query<{ id: string; at: string; customer: string; channel: Channel; category: string; type: string | null; text: string | null }>(
+    `SELECT c.id, (extract(epoch FROM c.ts) * 1000)::float8 AS at, c.customer, c.channel, c.category, c.type, c.text
+     FROM contacts c LEFT JOIN work_order_contacts w ON w.contact_id = c.id
+     WHERE c.ts >= to_timestamp($1 / 1000.0) AND w.contact_id IS NULL
+     ORDER BY c.ts LIMIT $2`,
+    [since, limit],
+  );
+  return r.rows.map((c) => ({ ...c, at: Number(c.at) }));
+}
+
 export async function orderOfContact(pool: Pool, contactId: string): Promise<OrderDto | null> {
   const r = await pool.query<{ doc: OrderDto }>('SELECT o.doc FROM work_order_contacts c JOIN work_orders o ON o.id = c.order_id WHERE c.contact_id = $1', [contactId]);
   return r.rows[0]?.doc ?? null;
