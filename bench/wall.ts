@@ -296,8 +296,13 @@ try {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   const renderMsOf = async (page: Page) => {
-    await page.waitForFunction(`document.querySelector('[data-testid="map"]')?.dataset.renderMs !== undefined`, null, { timeout: 60_000 });
-    return Number(await page.evaluate(`document.querySelector('[data-testid="map"]').dataset.renderMs`));
+    // Polled with evaluate: waitForFunction with a string predicate needs eval in the page, which
+    // the wall's content security policy refuses (and should).
+    for (const deadline = Date.now() + 60_000; ; await sleep(25)) {
+      const ms = await page.evaluate(`document.querySelector('[data-testid="map"]')?.dataset.renderMs ?? null`);
+      if (ms !== null) return Number(ms);
+      if (Date.now() > deadline) throw new Error('the wall did not render its map within 60 s');
+    }
   };
 
   // ── 1. first render: every run a new browser (cold); the last one stays for the rest ──
