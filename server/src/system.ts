@@ -11,7 +11,7 @@ import { Server } from 'socket.io';
 import { REALTIME_PATH, type Channel, type ClientToServerEvents, type ServerToClientEvents, type Snapshot } from '@gridwatch/shared';
 import { keyName } from './auth.ts';
 import { prometheusText } from './metrics.ts';
-import type { InterServerEvents } from './realtime/hub.ts';
+import { originAllowed, type InterServerEvents } from './realtime/hub.ts';
 import type { Config } from './config.ts';
 import { Core, type Logger } from './core.ts';
 import { migrate } from './db/migrate.ts';
@@ -163,7 +163,11 @@ async function standbyApp(config: Config, core: Core, pool: Pool): Promise<Fasti
   // Walls may hold their socket on a standby too: what the active instance broadcasts arrives
   // through the PostgreSQL adapter, and a wall's snapshot is asked of the active instance.
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>(app.server, {
-    path: REALTIME_PATH, serveClient: false, cors: { origin: false }, pingInterval: 10_000, pingTimeout: 10_000, adapter: createAdapter(pool),
+    path: REALTIME_PATH, serveClient: false, cors: { origin: config.corsOrigins.length ? config.corsOrigins : false }, pingInterval: 10_000, pingTimeout: 10_000, adapter: createAdapter(pool),
+    // As on the active instance (realtime/hub.ts): browsers from other sites are refused, and a
+    // client's messages are small.
+    allowRequest: (req, done) => done(null, originAllowed(req.headers.origin, req.headers.host, config.corsOrigins)),
+    maxHttpBufferSize: 64 * 1024,
   });
   io.on('gw:snapshot', (ack) => ack(null));
   if (config.wallTokens.length) {
@@ -194,9 +198,15 @@ async function standbyApp(config: Config, core: Core, pool: Pool): Promise<Fasti
       if (snapshot) socket.emit('snapshot', snapshot);
       else socket.disconnect(true);
     });
+    // One snapshot request in flight per wall: each goes to every instance of the cluster.
+    let asking = false;
     socket.on('snapshot:get', (_req, ack) => {
       if (typeof ack !== 'function') return;
-      void fromActive().then((snapshot) => ack(snapshot ? { data: snapshot } : { error: 'no active instance answered' }));
+      if (asking) return ack({ error: 'a snapshot request is already under way' });
+      asking = true;
+      void fromActive()
+        .then((snapshot) => ack(snapshot ? { data: snapshot } : { error: 'no active instance answered' }))
+        .finally(() => (asking = false));
     });
   });
   app.addHook('preClose', async () => {

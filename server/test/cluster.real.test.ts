@@ -121,6 +121,13 @@ describe('two instances, one broker, one database', () => {
     wallOnB.on('outage:changed', (d) => deltas.push(...d.outages));
     await eventually(() => snapshots.length === 1, 15_000, 'a snapshot on the standby, from the active instance');
     expect(snapshots[0]!.network.counts.transformers).toBe(network.transformers.length);
+    // The standby refuses a browser page from another site, as the active instance does.
+    const foreign = connect(`http://127.0.0.1:${portB}`, { path: REALTIME_PATH, transports: ['websocket'], reconnection: false, extraHeaders: { origin: 'https://evil.example.com' } });
+    expect(await new Promise<string>((resolve) => {
+      foreign.on('connect', () => resolve('connected'));
+      foreign.on('connect_error', (err) => resolve(`refused: ${err.message}`));
+    })).toMatch(/^refused/);
+    foreign.close();
 
     // Before the kill: an outage the active instance detects and stores; readings shared by both.
     const t0 = Date.now() - 20 * 60_000;
