@@ -138,4 +138,29 @@ describe('complaint early warning, wall and console', () => {
     await eventually(async () => (await wall.getAttribute(row, 'data-status')) === 'actioned', 10_000, 'alert actioned on the wall');
     await eventually(async () => (await raised.getAttribute('data-tone')) === 'dim', 10_000, 'the acknowledged alert greyed on the ticker');
   });
+
+  it("shows the manager the audit log: the officer's steps and the refused crew priority, and hides it from the officer", async () => {
+    // The officer of the test above has no audit tab.
+    expect(await consolePage.locator('[data-testid="tab-audit"]').count()).toBe(0);
+    await consolePage.click('[data-testid="sign-out"]');
+    await consolePage.fill('[data-testid="username"]', 'manager');
+    await consolePage.fill('[data-testid="password"]', PASSWORD);
+    await consolePage.click('[data-testid="sign-in-submit"]');
+    await consolePage.waitForSelector('[data-testid="console-user"][data-role="manager"]');
+    await consolePage.click('[data-testid="tab-audit"]');
+    await consolePage.locator('[data-testid="audit-row"]').first().waitFor({ timeout: 10_000 });
+    const rows = await consolePage.locator('[data-testid="audit-row"][data-actor="officer"]').evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-outcome')}:${[...e.querySelectorAll('td')].map((td) => td.textContent).join('|')}`),
+    );
+    expect(rows.some((r) => r.startsWith('ok:') && /POST \/api\/alerts\/[^/]+\/acknowledge/.test(r) && r.includes('已联系抢修班组'))).toBe(true);
+    expect(rows.some((r) => r.startsWith('refused:') && r.includes('crew-priority') && r.includes('403'))).toBe(true);
+    // Filtered by who: only the manager's own sign-in.
+    await consolePage.fill('[data-testid="audit-actor"]', 'manager');
+    await consolePage.click('[data-testid="audit-refresh"]');
+    await eventually(async () => {
+      const actors = await consolePage.locator('[data-testid="audit-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-actor')));
+      return actors.length > 0 && actors.every((x) => x === 'manager');
+    }, 10_000, 'the audit log filtered to the manager');
+    await consolePage.screenshot({ path: path.join(SHOTS, 'console-e2e-audit.png') });
+  });
 });

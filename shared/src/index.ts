@@ -8,3 +8,4 @@ export * from './realtime.ts';
 export * from './risk.ts';
 export * from './orders.ts';
 export * from './handover.ts';
+export * from './audit.ts';

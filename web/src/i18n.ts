@@ -297,8 +297,9 @@ export interface ConsoleDict {
     badRequest: (msg: string) => string;
     ownTeam: string;
   };
-  tabs: { alerts: string; orders: string; handover: string };
+  tabs: { alerts: string; orders: string; handover: string; audit: string };
   wo: ConsoleOrdersDict;
+  audit: ConsoleAuditDict;
   handover: ConsoleHandoverDict;
   outagePane: ConsoleOutageDict;
 }
@@ -351,6 +352,19 @@ export interface ConsoleOrdersDict {
 }
 
 /** The console's handover tab (交接班): GET /api/handover, on screen and printed. */
+/** The console's audit tab (manager and up). */
+export interface ConsoleAuditDict {
+  title: string;
+  actor: string;
+  actorPlaceholder: string;
+  refresh: string;
+  head: { at: string; actor: string; role: string; action: string; status: string; detail: string; ip: string };
+  outcome: { ok: string; refused: string; failed: string };
+  count: (n: number) => string;
+  empty: string;
+  loading: string;
+}
+
 export interface ConsoleHandoverDict {
   title: string;
   shift: string;
@@ -836,7 +850,18 @@ const zh: Dict = {
       badRequest: (m) => `请求有误：${m}`,
       ownTeam: '权限不足：班组长只能处理本班组的工单',
     },
-    tabs: { alerts: '投诉预警', orders: '工单', handover: '交接班' },
+    tabs: { alerts: '投诉预警', orders: '工单', handover: '交接班', audit: '审计日志' },
+    audit: {
+      title: '审计日志',
+      actor: '操作人',
+      actorPlaceholder: '全部（输入用户名筛选）',
+      refresh: '刷新',
+      head: { at: '时间', actor: '操作人', role: '角色', action: '操作', status: '结果', detail: '内容', ip: '地址' },
+      outcome: { ok: '完成', refused: '拒绝', failed: '失败' },
+      count: (n) => `最近 ${n} 条`,
+      empty: '没有符合条件的记录',
+      loading: '正在载入…',
+    },
     wo: {
       title: '工单',
       filters: { status: '状态', open: '未归档', all: '全部', category: '类别', team: '班组', channel: '渠道', list: '专项', any: '全部', noList: '无' },
@@ -1363,7 +1388,18 @@ const en: Dict = {
       badRequest: (m) => `Bad request: ${m}`,
       ownTeam: "Not allowed: a team leader may act only on the own team's orders",
     },
-    tabs: { alerts: 'Complaint alerts', orders: 'Work orders', handover: 'Handover' },
+    tabs: { alerts: 'Complaint alerts', orders: 'Work orders', handover: 'Handover', audit: 'Audit log' },
+    audit: {
+      title: 'Audit log',
+      actor: 'Who',
+      actorPlaceholder: 'everyone (type a username)',
+      refresh: 'Refresh',
+      head: { at: 'Time', actor: 'Who', role: 'Role', action: 'Action', status: 'Result', detail: 'Details', ip: 'Address' },
+      outcome: { ok: 'done', refused: 'refused', failed: 'failed' },
+      count: (n) => `latest ${n}`,
+      empty: 'No entries match',
+      loading: 'Loading…',
+    },
     wo: {
       title: 'Work orders',
       filters: { status: 'Status', open: 'Open', all: 'All', category: 'Category', team: 'Team', channel: 'Channel', list: 'Special list', any: 'All', noList: 'None' },

@@ -1,5 +1,6 @@
 // The audit log (sql/013): rows are written in batches by the app's audit writer and read by
 // managers through GET /api/audit.
+import type { AuditEntry } from '@gridwatch/shared';
 import { transaction, type Pool } from './pool.ts';
 
 export interface AuditRow {
@@ -13,10 +14,7 @@ export interface AuditRow {
   detail: unknown;
 }
 
-export interface AuditEntry extends Omit<AuditRow, 'at'> {
-  id: number;
-  at: string;
-}
+export type { AuditEntry };
 
 export async function insertAudit(pool: Pool, rows: readonly AuditRow[]): Promise<number> {
   if (!rows.length) return 0;

@@ -38,15 +38,17 @@ import { OrdersView } from './Orders.tsx';
 import { openCount } from '../orders.ts';
 import { HandoverView } from './Handover.tsx';
 import { OutagePane } from './OutagePane.tsx';
+import { AuditView } from './Audit.tsx';
 import { shiftFromHash } from './handover.ts';
 import type { HandoverShift } from '@gridwatch/shared';
 
-type Tab = 'alerts' | 'orders' | 'handover';
+type Tab = 'alerts' | 'orders' | 'handover' | 'audit';
 const tabFromHash = (): Tab => {
   const h = window.location.hash;
-  return h === '#orders' ? 'orders' : h.startsWith('#handover') ? 'handover' : 'alerts';
+  return h === '#orders' ? 'orders' : h.startsWith('#handover') ? 'handover' : h === '#audit' ? 'audit' : 'alerts';
 };
-const tabHash = (tab: Tab, shift: HandoverShift) => (tab === 'orders' ? 'orders' : tab === 'handover' ? (shift === 'previous' ? 'handover-previous' : 'handover') : '');
+const tabHash = (tab: Tab, shift: HandoverShift) =>
+  tab === 'orders' ? 'orders' : tab === 'handover' ? (shift === 'previous' ? 'handover-previous' : 'handover') : tab === 'audit' ? 'audit' : '';
 
 const consoleTitle = (t: Dict) => `${t.console.title} · ${t.product}`;
 
@@ -176,9 +178,12 @@ export function ConsoleApp({ store }: { store: WallStore }) {
             <TabButton tab="alerts" current={tab} onSelect={selectTab} label={t.console.tabs.alerts} count={activeAlerts} />
             <TabButton tab="orders" current={tab} onSelect={selectTab} label={t.console.tabs.orders} count={openOrders} attention={attention} />
             {atLeast(session.user.role, 'officer') ? <TabButton tab="handover" current={tab} onSelect={selectTab} label={t.console.tabs.handover} count={null} /> : null}
+            {atLeast(session.user.role, 'manager') ? <TabButton tab="audit" current={tab} onSelect={selectTab} label={t.console.tabs.audit} count={null} /> : null}
           </nav>
-          {tab === 'alerts' ? (
+          {tab === 'alerts' || (tab === 'audit' && !atLeast(session.user.role, 'manager')) ? (
             <Queue store={store} alerts={view.data.alerts} outages={view.data.outages} threshold={view.data.risk?.threshold ?? null} session={session} onExpired={expired} onOpenOutage={setPane} t={t} lang={lang} />
+          ) : tab === 'audit' && atLeast(session.user.role, 'manager') ? (
+            <AuditView session={session} onExpired={expired} t={t} lang={lang} />
           ) : tab === 'orders' || !atLeast(session.user.role, 'officer') ? (
             <OrdersView store={store} session={session} conn={view.conn} teams={teams} nowServer={serverNow(view.data, nowClient)} onExpired={expired} onOpenOutage={setPane} focus={focus} t={t} lang={lang} />
           ) : (

@@ -2,7 +2,7 @@
 // and work-order actions, and API errors in the console's words. The pure parts are unit-tested
 // (console.test.ts).
 import type {
-  AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, HandoverShift, HandoverSummary, NoticeRecord, OrderAction, OrderBrief, OrderDetail, OrderDto, OutageDto, OutageRisk,
+  AuditEntry, AlertActionKind, AlertActionResult, AlertDto, CallListEntry, ConsoleUser, HandoverShift, HandoverSummary, NoticeRecord, OrderAction, OrderBrief, OrderDetail, OrderDto, OutageDto, OutageRisk,
 } from '@gridwatch/shared';
 import type { Dict, Role } from '../i18n.ts';
 import { ROLES } from '../i18n.ts';
@@ -132,6 +132,8 @@ export const listNotices = (token: string, outageId: string, signal?: AbortSigna
   api<{ notices: NoticeBrief[] }>('GET', `/api/notices?outage=${encodeURIComponent(outageId)}&limit=100`, { token, signal });
 export const listOutageOrders = (token: string, outageId: string, signal?: AbortSignal) =>
   api<{ orders: OrderBrief[]; total: number }>('GET', `/api/orders?outage=${encodeURIComponent(outageId)}&limit=100`, { token, signal });
+export const getAudit = (token: string, actor: string | null, signal?: AbortSignal) =>
+  api<{ entries: AuditEntry[] }>('GET', `/api/audit?limit=200${actor ? `&actor=${encodeURIComponent(actor)}` : ''}`, { token, signal });
 export const getHandover = (token: string, shift: HandoverShift, signal?: AbortSignal) => api<HandoverSummary>('GET', `/api/handover?shift=${shift}`, { token, signal });
 
 /** What went wrong, in the console's language; `action` tells which button was pressed. */
