@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { insertAudit, pruneAudit, type AuditRow } from './db/audit.ts';
 import type { Pool } from './db/pool.ts';
 import { BatchWriter } from './ingest/batchWriter.ts';
+import { startPeriodic } from './periodic.ts';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const AUDIT_DETAIL_CHARS = 2_048;
@@ -157,18 +158,19 @@ export async function registerSecurity(app: FastifyInstance, o: SecurityOptions)
   });
 
   // Retention: the audit log is kept AUDIT_RETENTION_DAYS (0: for ever), pruned daily.
-  const timers: NodeJS.Timeout[] = [];
-  if (config.auditRetentionDays > 0) {
-    const prune = () =>
-      pruneAudit(o.pool, now() - config.auditRetentionDays * 86_400_000).catch((err: Error) => o.onError(`audit log: pruning failed: ${err.message}`));
-    timers.push(setTimeout(prune, 60_000), setInterval(prune, 86_400_000));
-    for (const t of timers) t.unref();
-  }
+  const pruner =
+    config.auditRetentionDays > 0
+      ? startPeriodic(
+          () => pruneAudit(o.pool, now() - config.auditRetentionDays * 86_400_000).catch((err: Error) => o.onError(`audit log: pruning failed: ${err.message}`)),
+          60_000,
+          86_400_000,
+        )
+      : null;
   return {
     audit,
     rateLimited,
     async close() {
-      for (const t of timers) clearTimeout(t);
+      await pruner?.stop();
       await audit.close();
     },
   };

@@ -3,16 +3,8 @@
 import type { AuditEntry } from '@gridwatch/shared';
 import { transaction, type Pool } from './pool.ts';
 
-export interface AuditRow {
-  at: number;
-  actor: string;
-  role: string | null;
-  action: string;
-  target: string | null;
-  status: number;
-  ip: string | null;
-  detail: unknown;
-}
+/** An entry as written: the shared AuditEntry before the database gives it an id, at in epoch ms. */
+export type AuditRow = Omit<AuditEntry, 'id' | 'at'> & { at: number };
 
 export type { AuditEntry };
 

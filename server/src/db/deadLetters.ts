@@ -1,6 +1,7 @@
 // Dead-letter retention: a periodic job that deletes dead letters older than
 // DEAD_LETTER_RETENTION_DAYS and beyond the newest DEAD_LETTER_MAX_ROWS, in batches, through
 // prune_dead_letters (sql/012). Storage for refused input stays bounded whatever is sent.
+import { startPeriodic, type Periodic } from '../periodic.ts';
 import type { Pool } from './pool.ts';
 
 export interface DeadLetterRetention {
@@ -33,19 +34,11 @@ export interface DeadLetterPrunerOptions extends DeadLetterRetention {
   everyMs?: number;
 }
 
-export interface DeadLetterPruner {
-  /** Runs a prune now (unless one is running) and returns the rows it deleted. */
-  run(): Promise<number>;
-  /** Stops the timer and waits for a running prune. */
-  stop(): Promise<void>;
-}
+export type DeadLetterPruner = Periodic<number>;
 
 export function startDeadLetterPruner(o: DeadLetterPrunerOptions): DeadLetterPruner {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const run = (): Promise<number> => {
-    if (running) return running;
-    running = pruneDeadLetters(o.pool, o.now(), o)
+  const prune = () =>
+    pruneDeadLetters(o.pool, o.now(), o)
       .then((n) => {
         if (n > 0) o.log.info(`dead letters: deleted ${n} older than ${o.retentionDays} days${o.maxRows > 0 ? ` or beyond the newest ${o.maxRows}` : ''}`);
         return n;
@@ -54,28 +47,6 @@ export function startDeadLetterPruner(o: DeadLetterPrunerOptions): DeadLetterPru
         // The next run tries again; a failed prune costs disk, not data.
         o.log.warn(`dead-letter retention failed: ${err.message}`);
         return 0;
-      })
-      .finally(() => {
-        running = null;
       });
-    return running;
-  };
-  const every = o.everyMs ?? 3_600_000;
-  let timer: NodeJS.Timeout = setTimeout(function tick() {
-    void run().then(() => {
-      if (!stopped) {
-        timer = setTimeout(tick, every);
-        timer.unref();
-      }
-    });
-  }, o.firstAfterMs ?? 60_000);
-  timer.unref();
-  return {
-    run,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic(prune, o.firstAfterMs ?? 60_000, o.everyMs ?? 3_600_000);
 }
