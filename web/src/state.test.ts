@@ -3,6 +3,7 @@ import { alert, kpis, order, outage, service, snapshot } from './testing.ts';
 import type { KpiPoint } from '@gridwatch/shared';
 import {
   ALERTS_MAX,
+  RESOLVED_ALERTS_MAX,
   KPI_HISTORY_MAX,
   RECENT_MS,
   RESOLVED_ALERT_RETAIN_MS,
@@ -328,6 +329,18 @@ describe('complaint early warning state', () => {
     const s = applyAlertDelta(applySnapshot(initialState, snapshot(), 0), { alerts: many }, 0);
     expect(s.alerts.size).toBe(ALERTS_MAX);
     expect([...s.alerts.values()].filter((a) => a.status === 'resolved')).toHaveLength(5);
+  });
+
+  it('keeps the newest RESOLVED_ALERTS_MAX resolved alerts and every open one', () => {
+    const resolved = Array.from({ length: RESOLVED_ALERTS_MAX + 40 }, (_, i) => alert(`r${i}`, { status: 'resolved', updatedAt: 1_999_000 + i }));
+    const open = Array.from({ length: 50 }, (_, i) => alert(`o${i}`, { updatedAt: 1_000 + i }));
+    const s = applyAlertDelta(applySnapshot(initialState, snapshot(), 0), { alerts: [...open, ...resolved] }, 0);
+    const kept = [...s.alerts.values()];
+    expect(kept.filter((a) => a.status === 'open')).toHaveLength(50);
+    expect(kept.filter((a) => a.status === 'resolved')).toHaveLength(RESOLVED_ALERTS_MAX);
+    // The 40 oldest resolved ones went.
+    expect(s.alerts.has('al-r39')).toBe(false);
+    expect(s.alerts.has('al-r40')).toBe(true);
   });
 
   it('risk:update replaces the risks, complaint hours and threshold', () => {

@@ -18,6 +18,11 @@ export const OUTAGES_MAX = 5000;
 export const RESOLVED_ALERT_RETAIN_MS = 60 * 60_000;
 /** Hard cap on alerts held (resolved ones go first). */
 export const ALERTS_MAX = 2000;
+/**
+ * Resolved alerts kept, newest first: the ticker shows at most 30 items. Without a count, an
+ * hour of a storm's resolved alerts would be held for the retention time alone.
+ */
+export const RESOLVED_ALERTS_MAX = 100;
 /** Clock hours of complaints kept (the contract sends the last 24). */
 export const COMPLAINT_HOURS_MAX = 48;
 
@@ -196,15 +201,24 @@ export function isAlertExpired(a: Pick<AlertDto, 'status' | 'updatedAt'>, nowSer
   return a.status === 'resolved' && nowServer - a.updatedAt > retainMs;
 }
 
-/** Drops alerts resolved more than `retainMs` ago (server time). Same state if nothing expired. */
+/**
+ * Drops alerts resolved more than `retainMs` ago (server time), and the oldest resolved ones
+ * beyond `RESOLVED_ALERTS_MAX`. Same state if nothing went.
+ */
 export function pruneAlerts(state: WallState, clientNow: number, retainMs = RESOLVED_ALERT_RETAIN_MS): WallState {
   const now = serverNow(state, clientNow);
   let next: Map<string, AlertDto> | null = null;
+  let resolved = 0;
   for (const [id, a] of state.alerts) {
     if (isAlertExpired(a, now, retainMs)) {
       next ??= new Map(state.alerts);
       next.delete(id);
-    }
+    } else if (a.status === 'resolved') resolved++;
+  }
+  if (resolved > RESOLVED_ALERTS_MAX) {
+    next ??= new Map(state.alerts);
+    const old = [...next.values()].filter((a) => a.status === 'resolved').sort((a, b) => a.updatedAt - b.updatedAt);
+    for (const a of old.slice(0, resolved - RESOLVED_ALERTS_MAX)) next.delete(a.id);
   }
   return next ? { ...state, alerts: next } : state;
 }
