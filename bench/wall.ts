@@ -1,7 +1,7 @@
 // The wall, measured: a real GridWatch server process (embedded PGlite and aedes, the shipped
 // Greensboro network), the simulator over MQTT, and the wall in headless Chromium.
 //
-//   pnpm bench:wall [--minutes 30] [--json] [--4k] [--cpuprofile storm.cpuprofile] [--trace storm.json] [--trace-render render.json] [--screenshot storm.png]
+//   pnpm bench:wall [--minutes 30] [--json] [--4k] [--cpuprofile storm.cpuprofile] [--trace storm.json] [--trace-render render.json] [--screenshot storm.png] [--heap-snapshot prefix]
 //
 // Phases, in order; the last first-render browser stays open for phases 2 to 4:
 //   1. first render: ms from navigation until the network map is first on screen (the wall's
@@ -19,7 +19,7 @@
 // Progress goes to stderr; with --json the last line of stdout is one JSON object. Exits 1 when a
 // target is missed. Needs Chromium (/usr/bin/chromium or $CHROMIUM) and nothing else.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,11 @@ const { values } = parseArgs({
     screenshot: { type: 'string' },
     /** Write a Chromium performance trace of the first render. */
     'trace-render': { type: 'string' },
+    /**
+     * Write heap snapshots of the page at the start and the end of the memory phase
+     * (<prefix>-start.heapsnapshot, <prefix>-end.heapsnapshot); compare with bench/heapdiff.ts.
+     */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const MINUTES = Number(values.minutes);
@@ -73,6 +78,21 @@ const DAILY_FAULTS = Number(values['daily-faults']);
 const VIEWPORT = values['4k'] ? { width: 3840, height: 2160 } : { width: 1920, height: 1080 };
 for (const [k, v] of Object.entries({ MINUTES, WARMUP_MIN, QUIET_S, STORM_S, STORM_FAULTS, STORM_SPEED, DAILY_SPEED, DAILY_FAULTS })) {
   if (!(v >= 0) || (k !== 'WARMUP_MIN' && !(v > 0))) throw new Error(`bad ${k}: ${v}`);
+}
+
+/** Streams a heap snapshot of the page (after a forced GC) to `file`. */
+async function writeHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const onChunk = (e: { chunk: string }) => out.write(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
 }
 
 const TARGETS = { firstRenderMs: 2000, frameP95Ms: 50, heapDriftPct: 10, domDriftPct: 10 };
@@ -329,7 +349,9 @@ try {
   });
   await page.addInitScript({ content: PAGE_RECORDER });
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
+  // The socket tap needs the Network domain; keep what DevTools buffers of HTTP bodies small, so
+  // the measured heap is the wall's and not the instrument's.
+  await cdp.send('Network.enable', { maxTotalBufferSize: 256 * 1024, maxResourceBufferSize: 16 * 1024 });
   await cdp.send('Performance.enable');
   const tap = new SocketTap(cdp);
 
@@ -432,6 +454,11 @@ try {
     };
     samples.push(s);
     log(`memory ${m}/${MINUTES} min: heap ${s.heapMb} MB, ${s.nodes} DOM nodes, ${s.listeners} listeners; ${s.activeOutages} active outages`);
+    if (values['heap-snapshot'] && (m === 0 || m === MINUTES)) {
+      const file = `${values['heap-snapshot']}-${m === 0 ? 'start' : 'end'}.heapsnapshot`;
+      await writeHeapSnapshot(cdp, file);
+      log(`heap snapshot written to ${file}`);
+    }
   }
   const memorySocket = tap.window(memStart, Date.now());
   await simulator.stop();
