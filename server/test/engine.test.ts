@@ -132,6 +132,57 @@ describe('distribution automation', () => {
     expect(s.engine.active()).toHaveLength(1);
   });
 
+  it('opens the outage when protection trips again after a reclose, before the lockout, and keeps it one outage', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 2 * S);
+    expect(s.roots()).toHaveLength(0); // a transient fault clears here
+    s.da('F0101-R1', 'breaker.trip', T0 + 2 * S + 80);
+    const [o] = s.roots(); // seconds after the loss, not at the lockout
+    expect(o).toMatchObject({ status: 'confirmed', level: 'device', device: 'F0101-R1', startedAt: T0, restoredAt: null, customers: customersOf(4, 5, 6, 7, 8, 9, 10, 11, 12) });
+    expect(o!.evidence.find((e) => e.kind === 'breaker.trip')!.note).toMatch(/tripped again after reclosing/);
+    // The rest of the sequence belongs to it: no pending close, no second outage.
+    s.da('F0101-R1', 'breaker.reclose', T0 + 17 * S);
+    s.da('F0101-R1', 'breaker.trip', T0 + 17 * S + 80);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 47 * S);
+    s.da('F0101-R1', 'breaker.trip', T0 + 47 * S + 80);
+    s.da('F0101-R1', 'breaker.lockout', T0 + 47 * S + 150);
+    s.off(5, T0 + S);
+    s.at(3 * MIN);
+    expect(s.roots()).toHaveLength(1);
+    expect(s.roots()[0]).toMatchObject({ id: o!.id, status: 'confirmed', startedAt: T0, restoredAt: null });
+    expect(s.roots()[0]!.evidence.map((e) => e.kind)).toContain('breaker.lockout');
+    // The feeder stays dark: station areas restoring much later end it, not the old recloses.
+    s.at(30 * MIN);
+    expect(s.roots()).toHaveLength(1);
+  });
+
+  it('tells a momentary from a fault that follows it on the same breaker within the hold', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 2 * S); // held
+    s.da('F0101-R1', 'breaker.trip', T0 + 30 * S); // a new fault, 28 s later
+    s.da('F0101-R1', 'breaker.reclose', T0 + 32 * S);
+    s.da('F0101-R1', 'breaker.trip', T0 + 32 * S + 80);
+    const [o] = s.roots();
+    expect(o).toMatchObject({ status: 'confirmed', device: 'F0101-R1', startedAt: T0 + 30 * S });
+    expect(s.engine.current().find((x) => x.status === 'momentary')).toMatchObject({ startedAt: T0, restoredAt: T0 + 2 * S });
+  });
+
+  it('ends an outage opened on a second trip as momentary when a later reclose holds', () => {
+    const s = setup();
+    s.da('F0101-R1', 'breaker.trip', T0);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 2 * S);
+    s.da('F0101-R1', 'breaker.trip', T0 + 2 * S + 80);
+    expect(s.roots()).toHaveLength(1);
+    s.da('F0101-R1', 'breaker.reclose', T0 + 17 * S); // the fault cleared this time
+    s.at(30 * S);
+    expect(s.roots()).toHaveLength(1); // waiting for a trip or a lockout
+    s.at(2 * MIN);
+    expect(s.roots()).toHaveLength(0);
+    expect(s.engine.current()[0]).toMatchObject({ device: 'F0101-R1', status: 'momentary', startedAt: T0, restoredAt: T0 + 17 * S });
+  });
+
   it('calls a trip with a successful reclose a momentary interruption, absorbing the last gasps', () => {
     const s = setup();
     s.da('F0101-R1', 'breaker.trip', T0);

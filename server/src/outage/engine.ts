@@ -110,11 +110,16 @@ interface OpenOutage {
   meter: string | null;
 }
 
+/** A reclose that held this long (no re-trip) ended its protection sequence. */
+const RECLOSE_HELD_MS = 5_000;
+
 interface Episode {
   firstTrip: number;
   lastTrip: number;
   lastReclose: number | null;
   receivedAt: number;
+  /** Tripped again after a reclose: the outage was opened then, before the lockout. */
+  opened?: boolean;
 }
 
 interface LoneMeter {
@@ -244,19 +249,49 @@ export class OutageEngine {
     const now = this.o.now();
     switch (ev.kind) {
       case 'breaker.trip': {
+        let ep = this.episodes.get(ev.device);
+        // Protection re-trips within a second of closing onto a fault that is still there. A
+        // trip well after a reclose means the reclose held: that episode was a momentary
+        // interruption, and this trip is a new fault with a start of its own.
+        if (ep && !ep.opened && ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip && ev.ts - ep.lastReclose > RECLOSE_HELD_MS) {
+          this.episodes.delete(ev.device);
+          this.momentary(ev.device, ep, now);
+          ep = undefined;
+        }
+        // A trip of a sequence whose outage is already open (see below) still counts for it.
+        if (ep?.opened) {
+          ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
+          ep.receivedAt = now;
+          return;
+        }
         const open = this.outageAt(ev.device);
         // Already open: a repeated report; but a trip after a partial restoration is a new loss.
         if (open && open.dto.status !== 'restoring') return;
         // Delivered after the lockout it led to: part of that sequence.
         if (ev.ts <= (this.lockouts.get(ev.device) ?? -Infinity) + 1_000) return;
-        const ep = this.episodes.get(ev.device);
         if (ep) {
           ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
           ep.receivedAt = now;
+          // Tripped again after reclosing: the fault was still there. A transient one clears
+          // before the first reclose, so this is most likely permanent. The outage is opened now,
+          // seconds after the loss, rather than at the lockout most of a minute later: the first
+          // calls of a large outage come within minutes. A later successful reclose closes it
+          // again as a momentary interruption (decideEpisodes).
+          if (ep.lastReclose !== null && ev.ts > ep.lastReclose && !open) {
+            ep.opened = true;
+            this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', note: `${ev.device} tripped again after reclosing: a lasting fault, located by protection` });
+          }
         } else this.episodes.set(ev.device, { firstTrip: ev.ts, lastTrip: ev.ts, lastReclose: null, receivedAt: now });
         break;
       }
       case 'breaker.reclose': {
+        const opened = this.episodes.get(ev.device);
+        // A reclose of the protection sequence of an outage opened before its lockout.
+        if (opened?.opened) {
+          if (ev.ts >= opened.lastTrip) opened.lastReclose = Math.max(opened.lastReclose ?? 0, ev.ts);
+          opened.receivedAt = now;
+          break;
+        }
         const at = this.outageAt(ev.device);
         if (at && at.dto.status === 'restoring' && this.episodes.has(ev.device)) {
           const ep = this.episodes.get(ev.device)!;
@@ -746,6 +781,15 @@ export class OutageEngine {
     for (const [device, ep] of this.episodes) {
       if (now - ep.receivedAt < this.o.daHoldMs) continue;
       this.episodes.delete(device);
+      if (ep.opened) {
+        // The outage is open already; a reclose that held after all ends it (momentary).
+        const o = this.outageAt(device);
+        if (o && ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) {
+          this.addEvidence(o.dto, { ts: ep.lastReclose, device, kind: 'breaker.reclose', note: `${device} reclosed successfully after all` });
+          this.closeOutage(o, ep.lastReclose);
+        }
+        continue;
+      }
       if (ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) {
         this.momentary(device, ep, now);
         continue;
