@@ -7,6 +7,7 @@ import { runOutageEval, type OutageEvalResult } from './outages.ts';
 import { outageReport } from './report.ts';
 import { COMPLAINT_HELP, complaintsMain } from './complaintsCli.ts';
 import { ORDERS_HELP, ordersMain } from './ordersCli.ts';
+import { REPLAY_HELP, replayMain } from './replayModel.ts';
 
 const HELP = `GridWatch evaluation harness
 
@@ -25,6 +26,7 @@ precision, exact-device localisation, customers-affected error, momentary accura
 detection latency. --json prints one JSON object on the last line.
 
 ${COMPLAINT_HELP}
+${REPLAY_HELP}
 ${ORDERS_HELP}
 `;
 
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
   }
   if (command === 'complaints') return complaintsMain(rest);
   if (command === 'orders') return ordersMain(rest);
+  if (command === 'complaints-replay') return replayMain(rest);
   if (command !== 'outages') {
     console.error(`unknown evaluation "${command}"\n\n${HELP}`);
     return 2;

@@ -35,6 +35,19 @@ export interface ComplaintArmOptions {
   readingIntervalS?: number;
   startSimMs?: number;
   progress?: (share: number) => void;
+  /** Return what GridWatch recorded over the whole run (outages, contacts, notices). */
+  keepRecord?: boolean;
+}
+
+/** What GridWatch itself recorded in a run: the input of training, never the simulator's truth. */
+export interface RecordedRun {
+  startMs: number;
+  testStartMs: number;
+  endMs: number;
+  utcOffsetMs: number;
+  outages: OutageDto[];
+  contacts: HistoryContact[];
+  notices: HistoryNotice[];
 }
 
 /** One scored outage of the held-out period. */
@@ -70,6 +83,7 @@ export interface ArmResult {
   notices: number;
   alerts: number;
   flooded: number;
+  record?: RecordedRun;
 }
 
 const hash = (s: string) => {
@@ -302,6 +316,7 @@ export function runComplaintArm(o: ComplaintArmOptions): ArmResult {
     notices: truth.filter((r) => r.type === 'notice' && r.at >= testStart).length,
     alerts,
     flooded,
+    ...(o.keepRecord ? { record: { startMs: start, testStartMs: testStart, endMs: end, utcOffsetMs, outages: [...outages.values()], contacts, notices } } : {}),
   };
 }
 
@@ -326,6 +341,11 @@ export interface ComplaintEvalResult {
   recallAnyTime: number;
   precision: number;
   leadTimeMin: { median: number | null; p10: number | null; n: number };
+  /**
+   * The most any alert could have given: the median, over outages with complaints, of first
+   * complaint − detection (an alert at the very instant GridWatch found each one).
+   */
+  leadCeilingMin: number | null;
   warnedShare: number;
   complaints: { control: number; treatment: number; avoidedShare: number };
   notices: number;
@@ -358,6 +378,7 @@ export function scoreComplaintEval(control: ArmResult, treatment: ArmResult, met
     recallAnyTime: positives.length ? round(positives.filter((s) => s.alertAt !== null).length / positives.length) : 1,
     precision: alerted.length ? round(alerted.filter((s) => s.firstComplaint !== null).length / alerted.length) : 1,
     leadTimeMin: { median: leads.length ? q(leads, 0.5) : null, p10: leads.length ? q(leads, 0.1) : null, n: leads.length },
+    leadCeilingMin: positives.length ? q(positives.map((s) => (s.firstComplaint! - s.detectedAt) / MIN), 0.5) : null,
     warnedShare: control.complaints.length ? round(control.complaints.filter((c) => c.warned).length / control.complaints.length) : 1,
     complaints: {
       control: control.complaints.length,

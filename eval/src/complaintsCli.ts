@@ -5,12 +5,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { loadBehaviourFile, type BehaviourOverrides } from '@gridwatch/simulator';
-import { scoreComplaintEval, type ArmResult, type ComplaintArmOptions, type ComplaintEvalResult } from './complaints.ts';
+import { scoreComplaintEval, type ArmResult, type ComplaintArmOptions, type ComplaintEvalResult, type ScoredOutage } from './complaints.ts';
 import { complaintReport } from './complaintReport.ts';
 
 export const COMPLAINT_HELP = `  pnpm eval complaints [--seed 1] [--days 7] [--train-days 21] [--behaviour <file.json>]
                        [--faults-per-day 24] [--reaction-s 120] [--network greensboro]
-                       [--json] [--report <file.html>] [--assert-targets]
+                       [--json] [--report <file.html>] [--outages <file.tsv>] [--record <file.json>]
+                       [--assert-targets]
                     trains the complaint-risk model on --train-days of simulated operations
                     (the simulator's daily scenario), then scores its alerts on the --days after:
                     ROC AUC, alert recall and precision, lead time before the first complaint,
@@ -52,6 +53,7 @@ export function complaintSummary(r: ComplaintEvalResult): string {
     `recall                ${pct(r.recall)} ${mark(r.recall >= t.recall)} (outages with complaints alerted before the first one; target ≥ ${t.recall * 100}%); ${pct(r.recallAnyTime)} alerted at some point`,
     `precision             ${pct(r.precision)} ${mark(r.precision >= t.precision)} (alerted outages that brought a complaint; target ≥ ${t.precision * 100}%)`,
     `lead time             median ${r.leadTimeMin.median ?? 'n/a'} min ${mark((r.leadTimeMin.median ?? -Infinity) >= t.leadMedianMin)} · p10 ${r.leadTimeMin.p10 ?? 'n/a'} min (first alert → first complaint, ${r.leadTimeMin.n} outages; target median ≥ ${t.leadMedianMin})`,
+    `lead time ceiling     median ${r.leadCeilingMin ?? 'n/a'} min (detection → first complaint: what an alert at the instant of detection would give)`,
     `complaints warned     ${pct(r.warnedShare)} ${mark(r.warnedShare >= t.warnedShare)} (an alert or notice came first; target ≥ ${t.warnedShare * 100}%)`,
     `complaints avoided    ${pct(r.complaints.avoidedShare)} ${mark(r.complaints.avoidedShare >= t.avoidedShare)} (${r.complaints.control} in control → ${r.complaints.treatment} with ${r.notices} notices; target ≥ ${t.avoidedShare * 100}%)`,
   ].join('\n');
@@ -68,6 +70,19 @@ export function targetsMissed(r: ComplaintEvalResult): string[] {
   return out;
 }
 
+/**
+ * The held-out outages of the control arm as tab-separated text, one per line: times in minutes
+ * after the outage started ('-' when there was none), for looking into what the model missed.
+ */
+export function scoredTsv(scored: readonly ScoredOutage[]): string {
+  const min = (at: number | null, from: number) => (at === null ? '-' : ((at - from) / 60_000).toFixed(1));
+  const head = ['id', 'kind', 'customers', 'started', 'detected_min', 'alert_min', 'first_complaint_min', 'restored_min', 'complaints', 'max_p'];
+  const rows = scored.map((s) =>
+    [s.id, s.kind, s.customers, new Date(s.startedAt).toISOString().slice(0, 16), min(s.detectedAt, s.startedAt), min(s.alertAt, s.startedAt), min(s.firstComplaint, s.startedAt), min(s.restoredAt, s.startedAt), s.complaints, s.maxProbability.toFixed(3)].join('\t'),
+  );
+  return [head.join('\t'), ...rows].join('\n') + '\n';
+}
+
 export async function complaintsMain(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -81,6 +96,8 @@ export async function complaintsMain(args: string[]): Promise<number> {
       network: { type: 'string', default: 'greensboro' },
       json: { type: 'boolean', default: false },
       report: { type: 'string' },
+      outages: { type: 'string' },
+      record: { type: 'string' },
       'assert-targets': { type: 'boolean', default: false },
     },
   });
@@ -109,7 +126,7 @@ export async function complaintsMain(args: string[]): Promise<number> {
   };
   const common = { network: values.network!, seed, trainDays, days, reactionS, ...(behaviour ? { behaviour } : {}), ...(faultsPerDay ? { faultsPerDay } : {}) };
   const [control, treatment] = await Promise.all([
-    runArm({ ...common, arm: 'control' }, progress('control')),
+    runArm({ ...common, arm: 'control', keepRecord: values.record !== undefined }, progress('control')),
     runArm({ ...common, arm: 'treatment' }, progress('treatment')),
   ]);
   process.stderr.write('\n');
@@ -126,6 +143,16 @@ export async function complaintsMain(args: string[]): Promise<number> {
     const file = userPath(values.report);
     writeFileSync(file, complaintReport(result));
     console.log(`report written to ${file}`);
+  }
+  if (values.outages) {
+    const file = userPath(values.outages);
+    writeFileSync(file, scoredTsv(result.scored));
+    console.log(`held-out outages written to ${file}`);
+  }
+  if (values.record && control.record) {
+    const file = userPath(values.record);
+    writeFileSync(file, JSON.stringify(control.record));
+    console.log(`what GridWatch recorded in the control arm written to ${file}`);
   }
   let code = 0;
   if (values['assert-targets']) {

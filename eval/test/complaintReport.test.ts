@@ -26,7 +26,7 @@ const model: RiskModelSummary = {
 const result = (patch: Partial<ComplaintEvalResult> = {}): ComplaintEvalResult => ({
   network: 'greensboro', seed: 7, trainDays: 21, days: 7, behaviour: 'default', wallMs: 95_000, messages: 3_400_000, model, keptPrior: null,
   outages: 3, outagesWithComplaints: 2, auc: 0.87, threshold: 0.35, alerts: 2, flooded: 0,
-  recall: 0.95, recallAnyTime: 0.97, precision: 0.8, leadTimeMin: { median: 14, p10: 3, n: 2 }, warnedShare: 0.93,
+  recall: 0.95, recallAnyTime: 0.97, precision: 0.8, leadTimeMin: { median: 14, p10: 3, n: 2 }, leadCeilingMin: 15, warnedShare: 0.93,
   complaints: { control: 100, treatment: 60, avoidedShare: 0.4 }, notices: 2,
   roc: [[0, 0], [0.1, 0.6], [0.3, 0.85], [1, 1]],
   leadTimes: [14, -3.5],

@@ -129,15 +129,21 @@ interface OutageSamples {
 }
 
 /** Rows (customer × instant) for every usable outage, with the complaint-within-an-hour label. */
-export function buildSamples(data: TrainingData, o: TrainOptions, history = historyOf(data)) {
-  const complaintsOf = new Map<string, number[]>();
-  for (const c of data.contacts) {
+/** Each customer's outage complaints (投诉), in time order. */
+export function complaintsByCustomer(contacts: readonly ContactRecord[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const c of contacts) {
     if (!isOutageComplaint(c)) continue;
-    let list = complaintsOf.get(c.customer);
-    if (!list) complaintsOf.set(c.customer, (list = []));
+    let list = out.get(c.customer);
+    if (!list) out.set(c.customer, (list = []));
     list.push(c.at);
   }
-  for (const list of complaintsOf.values()) list.sort((a, b) => a - b);
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
+export function buildSamples(data: TrainingData, o: TrainOptions, history = historyOf(data)) {
+  const complaintsOf = complaintsByCustomer(data.contacts);
   const within = (customer: string, from: number, to: number) => {
     const list = complaintsOf.get(customer);
     if (!list) return null;
@@ -289,7 +295,7 @@ export function pickThreshold(curves: readonly OutageCurve[], targetRecall: numb
   if (curves.length === 0 || curves.every((c) => c.firstComplaint === null)) return { threshold: PRIOR_MODEL.threshold, recall: null, precision: null };
   type Pick = { threshold: number; recall: number; precision: number };
   const all: Pick[] = [];
-  for (let k = 2; k <= 95; k++) all.push({ threshold: k / 100, ...alertFigures(curves, k / 100) });
+  for (let k = 4; k <= 190; k++) all.push({ threshold: k / 200, ...alertFigures(curves, k / 200) });
   const best = (list: Pick[], score: (p: Pick) => number) => list.reduce((a, b) => (score(b) > score(a) ? b : a));
   const both = all.filter((p) => p.recall >= targetRecall && p.precision >= targetPrecision);
   const pick = both.length ? best(both, (p) => p.precision) : best(all, (p) => Math.min(p.recall / targetRecall, p.precision / targetPrecision));
