@@ -258,44 +258,39 @@ export class OutageEngine {
           this.momentary(ev.device, ep, now);
           ep = undefined;
         }
-        // A trip of a sequence whose outage is already open (see below) still counts for it.
-        if (ep?.opened) {
-          ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
-          ep.receivedAt = now;
-          return;
-        }
         const open = this.outageAt(ev.device);
-        // Already open: a repeated report; but a trip after a partial restoration is a new loss.
-        if (open && open.dto.status !== 'restoring') return;
-        // Delivered after the lockout it led to: part of that sequence.
-        if (ev.ts <= (this.lockouts.get(ev.device) ?? -Infinity) + 1_000) return;
-        if (ep) {
-          ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
-          ep.receivedAt = now;
-          // Tripped again after reclosing: the fault was still there. A transient one clears
-          // before the first reclose, so this is most likely permanent. The outage is opened now,
-          // seconds after the loss, rather than at the lockout most of a minute later: the first
-          // calls of a large outage come within minutes. A later successful reclose closes it
-          // again as a momentary interruption (decideEpisodes).
-          if (ep.lastReclose !== null && ev.ts > ep.lastReclose && !open) {
-            ep.opened = true;
-            this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', note: `${ev.device} tripped again after reclosing: a lasting fault, located by protection` });
-          }
-        } else this.episodes.set(ev.device, { firstTrip: ev.ts, lastTrip: ev.ts, lastReclose: null, receivedAt: now });
+        // A trip of a sequence whose outage is already open (see below) still counts for it.
+        if (!ep?.opened) {
+          // Already open: a repeated report; but a trip after a partial restoration is a new loss.
+          if (open && open.dto.status !== 'restoring') return;
+          // Delivered after the lockout it led to: part of that sequence.
+          if (ev.ts <= (this.lockouts.get(ev.device) ?? -Infinity) + 1_000) return;
+        }
+        if (!ep) {
+          this.episodes.set(ev.device, { firstTrip: ev.ts, lastTrip: ev.ts, lastReclose: null, receivedAt: now });
+          break;
+        }
+        ep.lastTrip = Math.max(ep.lastTrip, ev.ts);
+        ep.receivedAt = now;
+        // Tripped again after reclosing: the fault was still there. A transient one clears before
+        // the first reclose, so this is most likely permanent. The outage is opened now, seconds
+        // after the loss, rather than at the lockout most of a minute later: the first calls of a
+        // large outage come within minutes. A later reclose that holds closes it again as a
+        // momentary interruption (decideEpisodes).
+        if (!ep.opened && ep.lastReclose !== null && ev.ts > ep.lastReclose && !open) {
+          ep.opened = true;
+          this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', note: `${ev.device} tripped again after reclosing: a lasting fault, located by protection` });
+        }
         break;
       }
       case 'breaker.reclose': {
-        const opened = this.episodes.get(ev.device);
-        // A reclose of the protection sequence of an outage opened before its lockout.
-        if (opened?.opened) {
-          if (ev.ts >= opened.lastTrip) opened.lastReclose = Math.max(opened.lastReclose ?? 0, ev.ts);
-          opened.receivedAt = now;
-          break;
-        }
+        const ep = this.episodes.get(ev.device);
         const at = this.outageAt(ev.device);
-        if (at && at.dto.status === 'restoring' && this.episodes.has(ev.device)) {
-          const ep = this.episodes.get(ev.device)!;
+        // A reclose of a protection sequence still under way: of an outage opened before its
+        // lockout, or of a new trip during a partial restoration.
+        if (ep && (ep.opened || at?.dto.status === 'restoring')) {
           if (ev.ts >= ep.lastTrip) ep.lastReclose = Math.max(ep.lastReclose ?? 0, ev.ts);
+          if (ep.opened) ep.receivedAt = now;
           break;
         }
         // A reclose from before the lockout (delivered late) is not the operator closing it.
@@ -304,7 +299,6 @@ export class OutageEngine {
           this.pendingCloses.set(ev.device, { ts: ev.ts, kind: 'breaker.reclose', receivedAt: now });
           break;
         }
-        const ep = this.episodes.get(ev.device);
         if (ep && ev.ts >= ep.lastTrip) {
           ep.lastReclose = Math.max(ep.lastReclose ?? 0, ev.ts);
           ep.receivedAt = now;
