@@ -70,11 +70,18 @@ export interface BehaviourParams {
   /**
    * When a call about an outage is a complaint (投诉) rather than a fault report (报修): a second
    * call in the same outage, a call after the announced restoration time passed, a call from a
-   * customer with this many sustained outages in the repeat window before this one, a call after
-   * this long without power, and a complaint about repeated outages after restoration.
+   * customer with `repeatMin` sustained outages in the repeat window before this one once the
+   * outage has lasted `repeatAfterS`, a call after `afterS` without power, and a complaint about
+   * repeated outages after restoration.
    */
   complaint: {
     repeatMin: number;
+    /**
+     * A customer cut off repeatedly who calls in the first minutes reports the fault like anyone
+     * else: customers expect a restoration time within 15 minutes (GRIDWATCH.md), and escalate
+     * when the outage outlasts that. 0: their first call is a complaint however early.
+     */
+    repeatAfterS: number;
     afterS: number;
   };
   /** Contacts unrelated to the grid's state. */
@@ -112,7 +119,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourParams = {
   customerSide: { factor: 25 },
   voltage: { perHour: 0.05 },
   postRestoration: { minRecent: 3, perOutage: 0.02, max: 0.2, meanDelayS: 1_800 },
-  complaint: { repeatMin: 2, afterS: 7_200 },
+  complaint: { repeatMin: 2, repeatAfterS: 900, afterS: 7_200 },
   background: { perCustomerPerDay: 0.0015, categories: { billing: 0.55, attitude: 0.1, other: 0.35 } },
   channel: { keepPreferred: 0.25, hotlineDeviation: 0.01 },
   textZhShare: 0.85,

@@ -185,8 +185,9 @@ export function createCustomers(ctx: CustomersContext): Customers {
     const k = b.complaint;
     if (s.contacts > 1) return 'complaint';
     if (notice?.etr !== undefined && at >= notice.etr) return 'complaint';
-    if (s.repeatN >= k.repeatMin) return 'complaint';
-    if (at - s.darkSince! >= k.afterS * 1000) return 'complaint';
+    const dark = at - s.darkSince!;
+    if (s.repeatN >= k.repeatMin && dark >= k.repeatAfterS * 1000) return 'complaint';
+    if (dark >= k.afterS * 1000) return 'complaint';
     return 'report';
   };
 

@@ -101,6 +101,28 @@ describe('customer contacts during outages', () => {
     expect(lateCalls(missed)).toBeGreaterThan(3 * lateCalls(kept));
   });
 
+  it('a customer cut off repeatedly reports early and complains once the outage outlasts 15 minutes', () => {
+    // Each area fails daily, so from the third day on its customers have two recent outages.
+    const firstCalls = (r: Run) => {
+      const seen = new Set<string>();
+      return r.outageContacts.filter((c) => {
+        const key = `${c.customer}|${c.cause.kind === 'outage' && c.cause.outage}`;
+        return !seen.has(key) && seen.add(key) && /^x[23]-/.test(c.cause.kind === 'outage' ? c.cause.outage : '');
+      });
+    };
+    const early = (cs: ContactTruth[]) => cs.filter((c) => c.sinceLossS! < 15 * 60);
+    const late = (cs: ContactTruth[]) => cs.filter((c) => c.sinceLossS! >= 15 * 60);
+    const calls = firstCalls(day);
+    expect(early(calls).length).toBeGreaterThan(20);
+    expect(early(calls).every((c) => c.contactType === 'report')).toBe(true);
+    expect(late(calls).length).toBeGreaterThan(20);
+    expect(late(calls).every((c) => c.contactType === 'complaint')).toBe(true);
+    // The earlier rule, kept as a behaviour variant: their first call is a complaint however early.
+    const instant = firstCalls(outages({ hourLocal: 9, durationMin: 90, behaviour: { complaint: { repeatAfterS: 0 } } }));
+    expect(early(instant).length).toBeGreaterThan(20);
+    expect(instant.every((c) => c.contactType === 'complaint')).toBe(true);
+  });
+
   it('fewer calls at night', () => {
     const night = outages({ hourLocal: 1, durationMin: 90 });
     expect(night.share).toBeLessThan(0.5 * day.share);
