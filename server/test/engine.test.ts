@@ -3,7 +3,7 @@
 //        └ R1 (recloser, FCI) ─ FU02 ─ T4..T6, FU03 ─ T7..T9
 //              └ S1 (switch, FCI) ─ FU04 ─ T10..T12
 import { describe, expect, it } from 'vitest';
-import { generateNetwork, indexNetwork, type OutageDto } from '@gridwatch/shared';
+import { generateNetwork, indexNetwork, isWordedEvidence, type OutageDto } from '@gridwatch/shared';
 import { OutageEngine, type EngineOptions, type FaultEvent, type PowerEvent } from '../src/outage/engine.ts';
 
 const index = indexNetwork(generateNetwork());
@@ -394,5 +394,67 @@ describe('restart', () => {
     for (const n of [4, 5, 6]) s.dcu(n, 'power-restored', T0 + 60 * MIN);
     expect(s.engine.active()).toHaveLength(0);
     expect(s.engine.current().find((o) => o.parentId === null)).toMatchObject({ id: persisted[0]!.id, status: 'restored' });
+  });
+});
+
+describe('evidence notes as codes', () => {
+  const noted = (o: OutageDto | undefined, kind: string) => o!.evidence.filter((e) => e.kind === kind).map(({ note, code, args }) => ({ note, code, args }));
+
+  it('says where a station area was located from, as a code with args beside the English note', () => {
+    const byConcentrator = setup();
+    byConcentrator.dcu(1, 'power-off', T0);
+    byConcentrator.at(40 * S);
+    expect(noted(byConcentrator.roots()[0], 'located')).toEqual([{ code: 'located-concentrator', args: { area: T(1) }, note: `station area ${T(1)}: its concentrator reported power-off` }]);
+
+    const byMeters = setup();
+    byMeters.off(1, T0, 4);
+    byMeters.at(100 * S);
+    expect(noted(byMeters.roots()[0], 'located')).toEqual([{ code: 'located-meters', args: { area: T(1), meters: 4 }, note: `station area ${T(1)}: 4 meter(s) reported power-off` }]);
+  });
+
+  it('codes a lockout, the fault section its indicators give and a roll-up', () => {
+    const s = setup();
+    s.da('F0101-B', 'breaker.trip', T0);
+    s.da('F0101-B', 'breaker.lockout', T0 + 20 * S);
+    const [o] = s.roots();
+    expect(noted(o, 'breaker.lockout')).toEqual([{ code: 'lockout', args: { device: 'F0101-B' }, note: 'F0101-B locked out: confirmed and located by protection' }]);
+    expect(noted(o, 'fci.fault')).toEqual([]);
+    // R1 saw fault current, S1 below it did not: the fault is between them.
+    s.da('F0101-R1', 'fci.fault', T0 + S);
+    expect(noted(s.roots()[0], 'fci.fault')).toEqual([
+      { code: 'fci-section', args: { device: 'F0101-R1', quiet: 'F0101-S1' }, note: 'fault below F0101-R1 (saw fault current), above F0101-S1 (did not)' },
+    ]);
+
+    const up = setup();
+    up.dcu(4, 'power-off', T0);
+    up.dcu(5, 'power-off', T0 + 2 * S);
+    up.at(40 * S);
+    expect(noted(up.roots()[0], 'rollup')).toEqual([{ code: 'rollup', args: { device: 'F0101-FU02', dark: 2, total: 3, percent: expect.any(Number) }, note: expect.stringMatching(/^2 of 3 station areas below F0101-FU02 dark/) }]);
+  });
+
+  it('codes a planned window with its times, and every note of a partial restoration', () => {
+    const s = setup();
+    s.engine.setPlanned({ id: 'P1', device: 'F0101-S1', startsAt: T0, endsAt: T0 + 4 * 60 * MIN, cancelled: false });
+    s.da('F0101-S1', 'switch.open', T0 + 2 * MIN);
+    expect(noted(s.roots()[0], 'planned')).toEqual([{ code: 'planned-match', args: { plan: 'P1', startsAt: T0, endsAt: T0 + 4 * 60 * MIN }, note: expect.stringMatching(/^matches planned outage P1/) }]);
+
+    const r = setup();
+    r.da('F0101-R1', 'breaker.trip', T0);
+    r.da('F0101-R1', 'breaker.lockout', T0 + 10 * S);
+    const root = r.roots()[0]!;
+    r.da('F0101-S1', 'switch.open', T0 + 30 * MIN);
+    r.da('F0101-R1', 'breaker.reclose', T0 + 35 * MIN);
+    r.dcu(4, 'power-restored', T0 + 35 * MIN + 3 * S);
+    const open = r.engine.active();
+    const parent = open.find((o) => o.id === root.id);
+    expect(noted(parent, 'switch.open')).toEqual([{ code: 'isolation-open', args: { device: 'F0101-S1' }, note: expect.any(String) }]);
+    // The close waited for power below it; its kind says so in English, the args name the area.
+    const close = parent!.evidence.filter((e) => e.kind.startsWith('breaker.reclose'));
+    expect(close).toMatchObject([{ kind: 'breaker.reclose, confirmed by T000004', code: 'closed-isolating', args: { device: 'F0101-R1', open: 'F0101-S1', confirmedBy: T(4) }, note: 'F0101-R1 closed; F0101-S1 still open' }]);
+    expect(noted(open.find((o) => o.parentId === root.id), 'nested')).toEqual([{ code: 'still-dark', args: { outage: root.id }, note: expect.any(String) }]);
+    // No note without its code: the wall words every one.
+    const all = [...r.engine.active(), ...r.engine.current(), ...s.engine.current()].flatMap((o) => o.evidence).filter((e) => e.note);
+    expect(all.length).toBeGreaterThan(4);
+    for (const e of all) expect(isWordedEvidence(e), `${e.kind}: ${e.note}`).toBe(true);
   });
 });

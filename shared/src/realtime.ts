@@ -26,14 +26,69 @@ export const isOutageActive = (o: Pick<OutageDto, 'restoredAt'>): boolean => o.r
 
 export type OutageLevel = 'meter' | 'transformer' | 'device';
 
+/**
+ * The kinds of evidence note, language-neutral, with the names of their args: the wall words a
+ * note from these in its own language; `note` stays the English words for logs, the API and
+ * readers that predate the codes. Args named `…At` are epoch ms, lists of ids are joined by ','.
+ */
+export const EVIDENCE_ARGS = {
+  /** Protection tripped again after reclosing: a lasting fault. */
+  retrip: ['device'],
+  lockout: ['device'],
+  /** A switch opened inside an open outage (isolating part of it). */
+  'isolation-open': ['device'],
+  /** A switch opened outside any outage: everything it feeds is off. */
+  'switch-open': ['device'],
+  'located-concentrator': ['area'],
+  'located-meters': ['area', 'meters'],
+  /** `percent`: the share of dark station areas the roll-up needs. */
+  rollup: ['device', 'dark', 'total', 'percent'],
+  /** A customer-side outage: no restore for `minutes`, nothing else says the area is dark. */
+  'customer-side-quiet': ['meter', 'area', 'minutes'],
+  /** A customer-side outage: the area delivered readings for its other meters. */
+  'customer-side-readings': ['meter', 'area'],
+  /** Nested in the outage at `device` (rolled up or moved up). */
+  'nested-inside': ['device'],
+  /** A customer-side outage whose station area turned out dark. */
+  'nested-dark': ['area'],
+  /** Nested: what is left dark after a partial restoration of `outage`. */
+  'still-dark': ['outage'],
+  'reclosed-after-all': ['device'],
+  /** Tripped, no reclose or lockout arrived, `dark` of `total` concentrators below confirm. */
+  'tripped-confirmed': ['device', 'dark', 'total'],
+  momentary: ['device'],
+  /** `confirmedBy`: the station area whose power showed the close worked, '' when taken as restored without. */
+  closed: ['device', 'confirmedBy'],
+  /** Closed while the switches in `open` stay open (isolating part of the outage). */
+  'closed-isolating': ['device', 'open', 'confirmedBy'],
+  /** No indicator below `device` (the outage's device) saw fault current. */
+  'fci-first-section': ['device'],
+  /** Fault below `device`, above the indicators in `quiet` ('' when none) that saw none. */
+  'fci-section': ['device', 'quiet'],
+  'planned-match': ['plan', 'startsAt', 'endsAt'],
+} as const satisfies Record<string, readonly string[]>;
+export type EvidenceCode = keyof typeof EVIDENCE_ARGS;
+export type EvidenceArgs<C extends EvidenceCode = EvidenceCode> = { [K in (typeof EVIDENCE_ARGS)[C][number]]: string | number };
+
+/** Whether `code` is one this build knows and `args` has every arg it needs (a newer server may send more). */
+export function isWordedEvidence(e: Pick<OutageEvidence, 'code' | 'args'>): e is { code: EvidenceCode; args: Record<string, string | number> } {
+  if (typeof e.code !== 'string' || !Object.hasOwn(EVIDENCE_ARGS, e.code) || typeof e.args !== 'object' || e.args === null) return false;
+  const args = e.args;
+  return EVIDENCE_ARGS[e.code as EvidenceCode].every((k) => typeof args[k] === 'string' || typeof args[k] === 'number');
+}
+
 export interface OutageEvidence {
   /** Epoch ms of the evidence (device time). */
   ts: number;
   device: string;
   /** e.g. meter.power-off, concentrator.power-off, breaker.lockout, fci.fault, rollup, planned */
   kind: string;
-  /** Why this moved the outage, in words an engineer can check. */
+  /** Why this moved the outage, in words an engineer can check (English). */
   note?: string;
+  /** The note's kind, language-neutral (absent on rows stored before codes, and on evidence without a note). */
+  code?: EvidenceCode;
+  /** The note's values (see EVIDENCE_ARGS). */
+  args?: Record<string, string | number>;
 }
 
 export interface OutageDto {

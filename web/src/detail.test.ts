@@ -94,6 +94,29 @@ describe('evidence summary', () => {
     expect(s.meters).toBe(1);
   });
 
+  it('tells repeated notes apart by their code and args when they have them', () => {
+    const lockout = (ts: number, device: string, note: string) => ({ ts, device, kind: 'breaker.lockout', note, code: 'lockout' as const, args: { device } });
+    const o = outage('x', {
+      level: 'device',
+      evidence: [
+        lockout(10, 'R1', 'R1 locked out: confirmed and located by protection'),
+        // Worded differently (an older server), the same code and args: the same note.
+        lockout(11, 'R1', 'R1 locked out'),
+        lockout(12, 'R2', 'R2 locked out'),
+        // A code this build does not know: told apart by its words, and kept.
+        { ts: 13, device: 'R1', kind: 'breaker.lockout', note: 'R1 locked out', code: 'lockout-v2' as never, args: { device: 'R1' } },
+        { ts: 14, device: 'R1', kind: 'breaker.lockout', note: 'R1 locked out', code: 'lockout-v2' as never, args: { device: 'R1' } },
+      ],
+    });
+    const s = summariseEvidence(o);
+    expect(s.notes.map((n) => [n.ts, n.code ?? null])).toEqual([
+      [10, 'lockout'],
+      [12, 'lockout'],
+      [13, null],
+    ]);
+    expect(s.notes[1]).toMatchObject({ note: 'R2 locked out', args: { device: 'R2' } });
+  });
+
   it('limits notes to the first and the newest', () => {
     const n = [1, 2, 3, 4, 5, 6];
     expect(limitNotes(n, 10)).toEqual({ shown: n, hidden: 0 });

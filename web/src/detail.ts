@@ -1,6 +1,6 @@
 // Pure logic of the auto-cycling outage detail: which outages it cycles through and in which
 // order, and what it says about an outage's evidence. No DOM: unit-tested in detail.test.ts.
-import type { OutageDto, OutageEvidence } from '@gridwatch/shared';
+import { isWordedEvidence, type OutageDto, type OutageEvidence } from '@gridwatch/shared';
 import { customersOut, isActive } from './state.ts';
 
 /** How long the detail shows one outage before moving on. */
@@ -37,7 +37,11 @@ export interface EvidenceNote {
   ts: number;
   kind: string;
   device: string;
+  /** The server's English words ('' when it sent only a code). */
   note: string;
+  /** The note as a code with args, when the server sent one this build can word (evidenceText). */
+  code?: OutageEvidence['code'];
+  args?: OutageEvidence['args'];
   /** The nested outage this note came from (its located device), when not the outage itself. */
   via?: string;
 }
@@ -65,13 +69,17 @@ export function summariseEvidence(outage: Pick<OutageDto, 'evidence'>, nested: r
   const add = (e: OutageEvidence, via?: string) => {
     if (e.kind === 'meter.power-off') meters.add(e.device);
     else if (e.kind === 'concentrator.power-off') concentrators.add(e.device);
-    const note = e.note?.trim();
-    if (!note) return;
+    const note = e.note?.trim() ?? '';
+    const worded = isWordedEvidence(e);
+    if (!note && !worded) return;
     if (via !== undefined && e.kind !== 'nested') return;
-    const key = `${e.kind}\u0000${e.device}\u0000${note}\u0000${via ?? ''}`;
+    // The same note twice says nothing new: by its code and args when it has them, else its words.
+    const what = worded ? `${e.code}\u0000${JSON.stringify(e.args)}` : note;
+    const key = `${e.kind}\u0000${e.device}\u0000${what}\u0000${via ?? ''}`;
     if (seen.has(key)) return;
     seen.add(key);
-    notes.push(via === undefined ? { ts: e.ts, kind: e.kind, device: e.device, note } : { ts: e.ts, kind: e.kind, device: e.device, note, via });
+    const n: EvidenceNote = worded ? { ts: e.ts, kind: e.kind, device: e.device, note, code: e.code, args: e.args } : { ts: e.ts, kind: e.kind, device: e.device, note };
+    notes.push(via === undefined ? n : { ...n, via });
   };
   for (const e of outage.evidence) add(e);
   for (const child of nested) for (const e of child.evidence) add(e, child.device);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STEP_KINDS, TRIAGE_RESULTS } from '@gridwatch/shared';
-import { DICTS, orderNote, reasonText, reasonValue, systemNote } from './i18n.ts';
+import { EVIDENCE_ARGS, ORDER_STEP_KINDS, TRIAGE_RESULTS, type EvidenceCode } from '@gridwatch/shared';
+import { DICTS, evidenceKind, evidenceText, orderNote, reasonText, reasonValue, systemNote } from './i18n.ts';
 
 describe('risk reasons in words', () => {
   it('has the words of every feature in both languages', () => {
@@ -43,6 +43,63 @@ describe('system notes', () => {
     expect(systemNote('outage restored', 'zh-CN')).toBe('停电已恢复');
     expect(systemNote('客户已回电', 'zh-CN')).toBe('客户已回电');
     expect(systemNote('not acknowledged after 5 min: shift-lead', 'en')).toBe('not acknowledged after 5 min: shift-lead');
+  });
+});
+
+describe('evidence notes in words', () => {
+  const time = (ms: number) => `@${ms}`;
+  const T0 = Date.parse('2026-11-27T08:00:00Z');
+
+  it('words a coded note in the wall\'s language', () => {
+    const located = { note: 'station area T000014: its concentrator reported power-off', code: 'located-concentrator' as const, args: { area: 'T000014' } };
+    expect(evidenceText(located, 'zh-CN', time)).toBe('台区 T000014：集中器上报失电');
+    expect(evidenceText(located, 'en', time)).toBe('station area T000014: its concentrator reported power-off');
+    const lockout = { note: 'F0102-CB locked out: confirmed and located by protection', code: 'lockout' as const, args: { device: 'F0102-CB' } };
+    expect(evidenceText(lockout, 'zh-CN', time)).toBe('F0102-CB 保护闭锁：由保护确认并定位');
+    const meters = (n: number) => ({ note: '', code: 'located-meters' as const, args: { area: 'T1', meters: n } });
+    expect(evidenceText(meters(1), 'en', time)).toBe('station area T1: 1 meter reported power-off');
+    expect(evidenceText(meters(4), 'en', time)).toBe('station area T1: 4 meters reported power-off');
+    expect(evidenceText(meters(4), 'zh-CN', time)).toBe('台区 T1：4 块电表上报失电');
+  });
+
+  it('shows times in the wall\'s format and lists ids the language\'s way', () => {
+    const planned = { note: 'matches planned outage P1 (2026-11-27T08:00:00.000Z – …)', code: 'planned-match' as const, args: { plan: 'P1', startsAt: T0, endsAt: T0 + 3_600_000 } };
+    expect(evidenceText(planned, 'zh-CN', time)).toBe(`与计划停电 P1 相符（@${T0} – @${T0 + 3_600_000}）`);
+    expect(evidenceText(planned, 'en', time)).toBe(`matches planned outage P1 (@${T0} – @${T0 + 3_600_000})`);
+    const fci = (quiet: string) => ({ note: '', code: 'fci-section' as const, args: { device: 'R1', quiet } });
+    expect(evidenceText(fci('S1,S2'), 'zh-CN', time)).toBe('故障在 R1 下游（检测到故障电流），S1、S2 上游（未检测到）');
+    expect(evidenceText(fci('S1,S2'), 'en', time)).toBe('fault below R1 (saw fault current), above S1, S2 (did not)');
+    expect(evidenceText(fci(''), 'en', time)).toBe('fault below R1 (saw fault current)');
+    const close = (confirmedBy: string) => ({ note: '', code: 'closed-isolating' as const, args: { device: 'B1', open: 'S1', confirmedBy } });
+    expect(evidenceText(close('T4'), 'zh-CN', time)).toBe('B1 合闸，S1 仍分闸（台区 T4 已来电）');
+    expect(evidenceText(close(''), 'en', time)).toBe('B1 closed; S1 still open (unconfirmed, taken as restored)');
+  });
+
+  it('falls back to the English note without a code, with an unknown code or with args missing', () => {
+    const note = 'station area T000014: its concentrator reported power-off';
+    expect(evidenceText({ note }, 'zh-CN', time)).toBe(note);
+    expect(evidenceText({ note, code: 'located-by-drone' as EvidenceCode, args: { area: 'T000014' } }, 'zh-CN', time)).toBe(note);
+    expect(evidenceText({ note, code: 'located-concentrator', args: {} }, 'zh-CN', time)).toBe(note);
+    expect(evidenceText({ note, code: 'located-concentrator' }, 'zh-CN', time)).toBe(note);
+  });
+
+  it('has a template for every code in both languages that uses every arg and no other', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      expect(Object.keys(DICTS[lang].detail.notes).sort()).toEqual(Object.keys(EVIDENCE_ARGS).sort());
+      for (const [code, names] of Object.entries(EVIDENCE_ARGS)) {
+        const args = Object.fromEntries(names.map((k, i) => [k, k.endsWith('At') ? 1_000 + i : `v${i}x`]));
+        const text = evidenceText({ note: 'english', code: code as EvidenceCode, args }, lang, time);
+        expect(text, `${lang} ${code}`).not.toMatch(/undefined|NaN|english/);
+        for (const [k, v] of Object.entries(args)) expect(text, `${lang} ${code} ${k}`).toContain(typeof v === 'number' ? `@${v}` : v);
+      }
+    }
+  });
+
+  it('labels a kind the engine qualified by its first word', () => {
+    expect(evidenceKind('breaker.reclose, confirmed by T000004', 'zh-CN')).toBe('重合成功');
+    expect(evidenceKind('switch.close (unconfirmed for 10 min, taken as restored)', 'en')).toBe('Switch closed');
+    expect(evidenceKind('located', 'zh-CN')).toBe('定位');
+    expect(evidenceKind('something.new', 'zh-CN')).toBe('something.new');
   });
 });
 

@@ -8,6 +8,8 @@ import type {
   Channel,
   ContactType,
   EscalationLevel,
+  EvidenceArgs,
+  EvidenceCode,
   HandoverItem,
   HandoverReason,
   HandoverShift,
@@ -16,12 +18,14 @@ import type {
   OrderList,
   OrderStatus,
   OrderStepKind,
+  OutageEvidence,
   OutageLevel,
   OutageStatus,
   SupervisionLevel,
   TriageResult,
   Zone,
 } from '@gridwatch/shared';
+import { isWordedEvidence } from '@gridwatch/shared';
 
 /** Console roles, lowest first (as the server orders them). */
 import { ROLES, type Role } from '@gridwatch/shared';
@@ -97,6 +101,8 @@ export interface Dict {
     /** Short label of an evidence kind; unknown kinds are shown as they are. */
     kinds: Record<string, string>;
     nestedVia: (device: string) => string;
+    /** An evidence note in words, from its code and args (shared EVIDENCE_ARGS); see evidenceText. */
+    notes: { [C in EvidenceCode]: (a: EvidenceArgs<C>, f: NoteFormat) => string };
   };
   map: {
     loading: string;
@@ -445,6 +451,14 @@ export interface ConsoleHandoverDict {
   of: (parts: string[]) => string;
 }
 
+/** How an evidence note's template formats its args. */
+export interface NoteFormat {
+  /** A time (epoch ms), as the wall shows times of day. */
+  time: (ms: string | number) => string;
+  /** Ids joined by ',' (the server's form), listed the language's way. */
+  list: (ids: string | number) => string;
+}
+
 /** The console's outage detail pane (from an alert card, a work order or the handover). */
 export interface ConsoleOutageDict {
   open: string;
@@ -557,6 +571,10 @@ const FEATURES_ZH: Record<string, string> = {
   size: '停电户数（对数）',
 };
 
+/** How a close was confirmed: by power back in a station area, or taken as restored without. */
+const closeConfirmZh = (by: string | number) => (by ? `（台区 ${by} 已来电）` : '（未获来电确认，按已恢复处理）');
+const closeConfirmEn = (by: string | number) => (by ? ` (power back at ${by})` : ' (unconfirmed, taken as restored)');
+
 const zh: Dict = {
   htmlLang: 'zh-CN',
   product: 'GridWatch',
@@ -635,6 +653,29 @@ const zh: Dict = {
       nested: '并入',
     },
     nestedVia: (d) => `并入 ${d}`,
+    notes: {
+      retrip: (a) => `${a.device} 重合闸后再次跳闸：永久性故障，由保护定位`,
+      lockout: (a) => `${a.device} 保护闭锁：由保护确认并定位`,
+      'isolation-open': (a) => `${a.device} 在停电范围内分闸（隔离）`,
+      'switch-open': (a) => `${a.device} 分闸：其供电范围全部停电`,
+      'located-concentrator': (a) => `台区 ${a.area}：集中器上报失电`,
+      'located-meters': (a) => `台区 ${a.area}：${a.meters} 块电表上报失电`,
+      rollup: (a) => `${a.device} 下游 ${a.total} 个台区中 ${a.dark} 个停电（≥ ${a.percent}%）：上溯定位至 ${a.device}`,
+      'customer-side-quiet': (a) =>
+        `仅电表 ${a.meter} 停电：${a.minutes} 分钟未复电，也无迹象表明台区 ${a.area} 停电（集中器未报失电，无其他电表失电上报）。可能为客户侧故障，无需电网抢修；待下次读数确认`,
+      'customer-side-readings': (a) => `仅电表 ${a.meter} 停电：失电后台区 ${a.area} 其他电表照常上送读数，唯独缺少 ${a.meter}。客户侧故障，无需电网抢修`,
+      'nested-inside': (a) => `位于 ${a.device} 的停电范围内`,
+      'nested-dark': (a) => `台区 ${a.area} 确已整体停电`,
+      'still-dark': (a) => `${a.outage} 部分恢复后仍停电`,
+      'reclosed-after-all': (a) => `${a.device} 最终重合成功`,
+      'tripped-confirmed': (a) => `${a.device} 跳闸未重合；下游 ${a.total} 台集中器中 ${a.dark} 台确认失电：由保护定位`,
+      momentary: (a) => `${a.device} 重合成功：瞬时停电（计入 MAIFI）`,
+      closed: (a) => `${a.device} 合闸${closeConfirmZh(a.confirmedBy)}`,
+      'closed-isolating': (a, f) => `${a.device} 合闸，${f.list(a.open)} 仍分闸${closeConfirmZh(a.confirmedBy)}`,
+      'fci-first-section': (a) => `${a.device} 下游故障指示器均未检测到故障电流：故障在首段`,
+      'fci-section': (a, f) => `故障在 ${a.device} 下游（检测到故障电流）${a.quiet ? `，${f.list(a.quiet)} 上游（未检测到）` : ''}`,
+      'planned-match': (a, f) => `与计划停电 ${a.plan} 相符（${f.time(a.startsAt)} – ${f.time(a.endsAt)}）`,
+    },
   },
   map: {
     loading: '正在加载电网图…',
@@ -1173,6 +1214,29 @@ const en: Dict = {
       nested: 'Nested',
     },
     nestedVia: (d) => `folded in: ${d}`,
+    notes: {
+      retrip: (a) => `${a.device} tripped again after reclosing: a lasting fault, located by protection`,
+      lockout: (a) => `${a.device} locked out: confirmed and located by protection`,
+      'isolation-open': (a) => `${a.device} opened inside the outage (isolation)`,
+      'switch-open': (a) => `${a.device} opened: everything it feeds is off`,
+      'located-concentrator': (a) => `station area ${a.area}: its concentrator reported power-off`,
+      'located-meters': (a) => `station area ${a.area}: ${a.meters} meter${a.meters === 1 ? '' : 's'} reported power-off`,
+      rollup: (a) => `${a.dark} of ${a.total} station areas below ${a.device} dark (≥ ${a.percent}%): rolled up to ${a.device}`,
+      'customer-side-quiet': (a) =>
+        `only ${a.meter} is off: no restore for ${a.minutes} min and nothing says station area ${a.area} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`,
+      'customer-side-readings': (a) => `only ${a.meter} is off: station area ${a.area} delivered readings for its other meters after the loss, none from ${a.meter}. Customer-side, no grid crew`,
+      'nested-inside': (a) => `inside the outage at ${a.device}`,
+      'nested-dark': (a) => `station area ${a.area} is dark after all`,
+      'still-dark': (a) => `still dark after the partial restoration of ${a.outage}`,
+      'reclosed-after-all': (a) => `${a.device} reclosed successfully after all`,
+      'tripped-confirmed': (a) => `${a.device} tripped and did not reclose; ${a.dark} of ${a.total} concentrators below confirm: located by protection`,
+      momentary: (a) => `${a.device} reclosed successfully: momentary interruption (MAIFI)`,
+      closed: (a) => `${a.device} closed${closeConfirmEn(a.confirmedBy)}`,
+      'closed-isolating': (a, f) => `${a.device} closed; ${f.list(a.open)} still open${closeConfirmEn(a.confirmedBy)}`,
+      'fci-first-section': (a) => `no indicator below ${a.device} saw fault current: fault in the first section`,
+      'fci-section': (a, f) => `fault below ${a.device} (saw fault current)${a.quiet ? `, above ${f.list(a.quiet)} (did not)` : ''}`,
+      'planned-match': (a, f) => `matches planned outage ${a.plan} (${f.time(a.startsAt)} – ${f.time(a.endsAt)})`,
+    },
   },
   map: {
     loading: 'Loading network map…',
@@ -1677,6 +1741,26 @@ export function reasonText(reason: { feature: string; value: string }, lang: Lan
   }
   const v = reasonValue(reason.value, lang);
   return v === null ? words : lang === 'en' ? `${words}: ${v}` : `${words} ${v}`;
+}
+
+/**
+ * An evidence note in the wall's language, worded from its code and args, times as `time` shows
+ * them; the server's English note when there is no code (rows stored before codes) or one this
+ * build does not know.
+ */
+export function evidenceText(e: Pick<OutageEvidence, 'note' | 'code' | 'args'>, lang: Lang, time: (ms: number) => string): string {
+  if (!isWordedEvidence(e)) return e.note ?? '';
+  const sep = lang === 'en' ? ', ' : '、';
+  const f: NoteFormat = { time: (ms) => time(Number(ms)), list: (ids) => String(ids).split(',').filter(Boolean).join(sep) };
+  // One template per code; the args were checked against the code's names above.
+  const word = DICTS[lang].detail.notes[e.code] as (a: Record<string, string | number>, f: NoteFormat) => string;
+  return word(e.args, f);
+}
+
+/** Short label of an evidence kind; a qualified kind ("breaker.reclose, confirmed by T1") by its first word; unknown kinds as they are. */
+export function evidenceKind(kind: string, lang: Lang): string {
+  const kinds = DICTS[lang].detail.kinds;
+  return kinds[kind] ?? kinds[/^[\w.-]+/.exec(kind)?.[0] ?? ''] ?? kind;
 }
 
 /**

@@ -19,7 +19,7 @@
 //   one device feeds.
 // - Evidence older than the last restoration of a device is stale; evidence inside an open outage
 //   is absorbed; duplicates change nothing.
-import type { FaultKind, NetworkIndex, OutageDto, OutageEvidence, Zone } from '@gridwatch/shared';
+import type { EvidenceArgs, EvidenceCode, FaultKind, NetworkIndex, OutageDto, OutageEvidence, Zone } from '@gridwatch/shared';
 import { EtrModel, type EtrKind } from './etr.ts';
 import { buildTopology, type Topology } from './topology.ts';
 
@@ -279,7 +279,7 @@ export class OutageEngine {
         // momentary interruption (decideEpisodes).
         if (!ep.opened && ep.lastReclose !== null && ev.ts > ep.lastReclose && !open) {
           ep.opened = true;
-          this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', note: `${ev.device} tripped again after reclosing: a lasting fault, located by protection` });
+          this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', ...noted('retrip', { device: ev.device }, `${ev.device} tripped again after reclosing: a lasting fault, located by protection`) });
         }
         break;
       }
@@ -309,7 +309,7 @@ export class OutageEngine {
         const ep = this.episodes.get(ev.device);
         this.episodes.delete(ev.device);
         this.lockouts.set(ev.device, Math.max(this.lockouts.get(ev.device) ?? -Infinity, ev.ts));
-        this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', note: `${ev.device} locked out: confirmed and located by protection` });
+        this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', ...noted('lockout', { device: ev.device }, `${ev.device} locked out: confirmed and located by protection`) });
         break;
       }
       case 'fci.fault':
@@ -323,10 +323,10 @@ export class OutageEngine {
         this.openSwitches.add(ev.device);
         const root = this.rootCovering(ev.device);
         if (root) {
-          this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: 'switch.open', note: `${ev.device} opened inside the outage (isolation)` });
+          this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...noted('isolation-open', { device: ev.device }, `${ev.device} opened inside the outage (isolation)`) });
           this.touch(root);
         } else {
-          this.daOpen(ev.device, ev.ts, { ts: ev.ts, device: ev.device, kind: 'switch.open', note: `${ev.device} opened: everything it feeds is off` });
+          this.daOpen(ev.device, ev.ts, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...noted('switch-open', { device: ev.device }, `${ev.device} opened: everything it feeds is off`) });
         }
         break;
       }
@@ -351,7 +351,7 @@ export class OutageEngine {
     for (const [device, c] of this.pendingCloses) {
       if (now - c.receivedAt < CLOSE_CONFIRM_MS) continue;
       this.pendingCloses.delete(device);
-      this.daClose(device, c.ts, `${c.kind} (unconfirmed for ${CLOSE_CONFIRM_MS / 60_000} min, taken as restored)`);
+      this.daClose(device, c.ts, `${c.kind} (unconfirmed for ${CLOSE_CONFIRM_MS / 60_000} min, taken as restored)`, '');
     }
     this.predict();
     for (const [t, meters] of this.lone) {
@@ -622,7 +622,14 @@ export class OutageEngine {
       const o = this.register(dto, [t], false, null);
       for (const [m, ts] of a.off) this.addEvidence(dto, { ts, device: m, kind: 'meter.power-off' });
       if (a.concentratorOff !== null) this.addEvidence(dto, { ts: a.concentratorOff, device: this.o.index.transformer.get(t)!.concentrator, kind: 'concentrator.power-off' });
-      this.addEvidence(dto, { ts: now, device: t, kind: 'located', note: `station area ${t}: ${a.concentratorOff !== null ? 'its concentrator reported power-off' : `${a.off.size} meter(s) reported power-off`}` });
+      this.addEvidence(dto, {
+        ts: now,
+        device: t,
+        kind: 'located',
+        ...(a.concentratorOff !== null
+          ? noted('located-concentrator', { area: t }, `station area ${t}: its concentrator reported power-off`)
+          : noted('located-meters', { area: t, meters: a.off.size }, `station area ${t}: ${a.off.size} meter(s) reported power-off`)),
+      });
       this.absorbCustomerSide(o);
       this.matchPlanned(o);
       this.touch(o);
@@ -631,13 +638,14 @@ export class OutageEngine {
     const below = this.topology.transformersBelow(device);
     // Areas another outage already holds are not part of this one.
     const dark = below.filter((x) => this.areas.get(x)?.out && !this.coveredBy.has(x));
-    const note = `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction))}%): rolled up to ${device}`;
+    const percent = Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction));
+    const note = noted('rollup', { device, dark: dark.length, total: below.length, percent }, `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${percent}%): rolled up to ${device}`);
     // The earliest loss, but not earlier than two minutes before the typical one: a single
     // concentrator with a skewed clock must not move the start (or make old outages look related).
     const times = dark.map((x) => this.areas.get(x)!.outSince).sort((x, y) => x - y);
     const typical = times[times.length >> 1]!;
     const since = times.find((x) => x >= typical - 2 * 60_000) ?? typical;
-    this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', note }, dark, typical);
+    this.openAtDevice(device, since, now, false, { ts: now, device, kind: 'rollup', ...note }, dark, typical);
   }
 
   /**
@@ -698,7 +706,7 @@ export class OutageEngine {
     for (const o of related) {
       if (o === target) continue;
       o.dto.parentId = target.dto.id;
-      this.addEvidence(o.dto, { ts: now, device, kind: 'nested', note: `inside the outage at ${device}` });
+      this.addEvidence(o.dto, { ts: now, device, kind: 'nested', ...noted('nested-inside', { device }, `inside the outage at ${device}`) });
       this.touch(o);
     }
     this.addEvidence(target.dto, evidence);
@@ -747,11 +755,12 @@ export class OutageEngine {
     const dto = this.newDto('meter', meter, l.ts, now, 'customer-side');
     Object.assign(dto, { feeder: t.feeder, transformers: [], customers: 1, lon: c.lon, lat: c.lat });
     this.addEvidence(dto, { ts: l.ts, device: meter, kind: 'meter.power-off' });
+    const minutes = Math.round((now - l.seenAt) / 60_000);
     const note =
       readAt === null
-        ? `only ${meter} is off: no restore for ${Math.round((now - l.seenAt) / 60_000)} min and nothing says station area ${t.id} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`
-        : `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew`;
-    this.addEvidence(dto, { ts: readAt ?? now, device: t.id, kind: 'located', note });
+        ? noted('customer-side-quiet', { meter, area: t.id, minutes }, `only ${meter} is off: no restore for ${minutes} min and nothing says station area ${t.id} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`)
+        : noted('customer-side-readings', { meter, area: t.id }, `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew`);
+    this.addEvidence(dto, { ts: readAt ?? now, device: t.id, kind: 'located', ...note });
     this.touch(this.register(dto, [], false, meter));
   }
 
@@ -763,7 +772,7 @@ export class OutageEngine {
         const o = this.open.get(this.meterOutage.get(c.meter) ?? '');
         if (!o) continue;
         o.dto.parentId = into.dto.id;
-        this.addEvidence(o.dto, { ts: this.o.now(), device: t, kind: 'nested', note: `station area ${t} is dark after all` });
+        this.addEvidence(o.dto, { ts: this.o.now(), device: t, kind: 'nested', ...noted('nested-dark', { area: t }, `station area ${t} is dark after all`) });
         this.closeOutage(o, Math.max(o.dto.startedAt, into.dto.startedAt));
       }
     }
@@ -779,7 +788,7 @@ export class OutageEngine {
         // The outage is open already; a reclose that held after all ends it (momentary).
         const o = this.outageAt(device);
         if (o && ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) {
-          this.addEvidence(o.dto, { ts: ep.lastReclose, device, kind: 'breaker.reclose', note: `${device} reclosed successfully after all` });
+          this.addEvidence(o.dto, { ts: ep.lastReclose, device, kind: 'breaker.reclose', ...noted('reclosed-after-all', { device }, `${device} reclosed successfully after all`) });
           this.closeOutage(o, ep.lastReclose);
         }
         continue;
@@ -793,7 +802,12 @@ export class OutageEngine {
       const below = this.topology.transformersBelow(device);
       const dark = below.filter((t) => this.areas.get(t)?.concentratorOff !== null && this.areas.get(t)?.concentratorOff !== undefined).length;
       if (dark / Math.max(1, below.length) >= 0.3)
-        this.daOpen(device, ep.firstTrip, { ts: ep.lastTrip, device, kind: 'breaker.trip', note: `${device} tripped and did not reclose; ${dark} of ${below.length} concentrators below confirm: located by protection` });
+        this.daOpen(device, ep.firstTrip, {
+          ts: ep.lastTrip,
+          device,
+          kind: 'breaker.trip',
+          ...noted('tripped-confirmed', { device, dark, total: below.length }, `${device} tripped and did not reclose; ${dark} of ${below.length} concentrators below confirm: located by protection`),
+        });
       else this.momentary(device, { ...ep, lastReclose: ep.lastTrip }, now);
     }
   }
@@ -817,7 +831,7 @@ export class OutageEngine {
     dto.restoredAt = ep.lastReclose;
     dto.etr = null;
     this.addEvidence(dto, { ts: ep.firstTrip, device, kind: 'breaker.trip' });
-    this.addEvidence(dto, { ts: ep.lastReclose!, device, kind: 'breaker.reclose', note: `${device} reclosed successfully: momentary interruption (MAIFI)` });
+    this.addEvidence(dto, { ts: ep.lastReclose!, device, kind: 'breaker.reclose', ...noted('momentary', { device }, `${device} reclosed successfully: momentary interruption (MAIFI)`) });
     this.recentlyClosed.set(dto.id, dto);
     this.changed.set(dto.id, snapshotOf(dto));
   }
@@ -846,7 +860,7 @@ export class OutageEngine {
       const isolated = [...this.openSwitches].some((sw) => this.topology.isAtOrAbove(device, sw) && this.topology.covers(sw, t));
       if (isolated) continue;
       this.pendingCloses.delete(device);
-      this.daClose(device, c.ts, `${c.kind}, confirmed by ${t}`);
+      this.daClose(device, c.ts, `${c.kind}, confirmed by ${t}`, t);
     }
   }
 
@@ -866,14 +880,20 @@ export class OutageEngine {
     return null;
   }
 
-  private daClose(device: string, ts: number, kind: string): void {
+  /** `confirmedBy`: the station area whose power showed the close worked ('' when taken as restored without). */
+  private daClose(device: string, ts: number, kind: string, confirmedBy: string): void {
     const o = this.outageAt(device) ?? this.rootCovering(device);
     if (!o) return;
     const isolated = [...this.openSwitches].filter((s) => s !== device && this.topology.isAtOrAbove(device, s));
     const back = this.topology
       .transformersBelow(device)
       .filter((t) => o.areas.has(t) && !isolated.some((s) => this.topology.covers(s, t)));
-    this.addEvidence(o.dto, { ts, device, kind, note: isolated.length ? `${device} closed; ${isolated.join(', ')} still open` : `${device} closed` });
+    this.addEvidence(o.dto, {
+      ts,
+      device,
+      kind,
+      ...(isolated.length ? noted('closed-isolating', { device, open: isolated.join(','), confirmedBy }, `${device} closed; ${isolated.join(', ')} still open`) : noted('closed', { device, confirmedBy }, `${device} closed`)),
+    });
     for (const t of back) {
       const a = this.areas.get(t);
       if (a?.out) this.markLive(a, ts);
@@ -900,7 +920,9 @@ export class OutageEngine {
       ts: this.fci.get(section) ?? o.dto.startedAt,
       device: section,
       kind: 'fci.fault',
-      note: section === head ? `no indicator below ${head} saw fault current: fault in the first section` : `fault below ${section} (saw fault current)${quiet.length ? `, above ${quiet.join(', ')} (did not)` : ''}`,
+      ...(section === head
+        ? noted('fci-first-section', { device: head }, `no indicator below ${head} saw fault current: fault in the first section`)
+        : noted('fci-section', { device: section, quiet: quiet.join(',') }, `fault below ${section} (saw fault current)${quiet.length ? `, above ${quiet.join(', ')} (did not)` : ''}`)),
     });
     this.touch(o);
   }
@@ -966,7 +988,7 @@ export class OutageEngine {
     const dto = this.newDto(level, place, o.dto.startedAt, this.o.now(), 'confirmed');
     dto.parentId = o.dto.id;
     dto.faultSection = o.dto.faultSection;
-    this.addEvidence(dto, { ts: at, device: place, kind: 'nested', note: `still dark after the partial restoration of ${o.dto.id}` });
+    this.addEvidence(dto, { ts: at, device: place, kind: 'nested', ...noted('still-dark', { outage: o.dto.id }, `still dark after the partial restoration of ${o.dto.id}`) });
     const child = this.register(dto, remaining, o.daLocated, null);
     for (const t of remaining) this.coveredBy.set(t, o.dto.id);
     this.touch(child);
@@ -1015,7 +1037,12 @@ export class OutageEngine {
       if (o.dto.status !== 'planned') {
         o.dto.status = 'planned';
         o.dto.etr = w.endsAt;
-        this.addEvidence(o.dto, { ts: o.dto.startedAt, device: w.device, kind: 'planned', note: `matches planned outage ${w.id} (${new Date(w.startsAt).toISOString()} – ${new Date(w.endsAt).toISOString()})` });
+        this.addEvidence(o.dto, {
+          ts: o.dto.startedAt,
+          device: w.device,
+          kind: 'planned',
+          ...noted('planned-match', { plan: w.id, startsAt: w.startsAt, endsAt: w.endsAt }, `matches planned outage ${w.id} (${new Date(w.startsAt).toISOString()} – ${new Date(w.endsAt).toISOString()})`),
+        });
         this.touch(o);
       }
       return;
@@ -1150,6 +1177,11 @@ export class OutageEngine {
   private touch(o: OpenOutage): void {
     this.changed.set(o.dto.id, snapshotOf(o.dto));
   }
+}
+
+/** A note in English words and as a code with args, from which the wall words it in its language. */
+function noted<C extends EvidenceCode>(code: C, args: EvidenceArgs<C>, note: string): Pick<OutageEvidence, 'note' | 'code' | 'args'> {
+  return { note, code, args };
 }
 
 /** Median instant of an outage's power-off evidence (its start when it has none). */

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AlertDto, AtRiskCustomer, OutageDto, RiskBrief, RiskReason } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
-import { numberLocale, reasonText } from '../i18n.ts';
+import { evidenceKind, evidenceText, numberLocale, reasonText } from '../i18n.ts';
 import { customersOut, formatDuration, formatProbability, isActive, riskClass } from '../state.ts';
 import { DETAIL_CYCLE_MS, etrState, limitNotes, nestedOf, summariseEvidence } from '../detail.ts';
 import { badgeClass } from '../severity.ts';
@@ -218,11 +218,11 @@ export function OutageDetail({ outages, shownId, position, cycleLength, step, no
           <ul className="ev-list" ref={list}>
             {shown.map((n, i) => (
               <li key={`${i}:${n.ts}:${n.kind}`} className="ev-note" data-testid="evidence-note" data-kind={n.kind}>
-                <span className="ev-kind">{t.detail.kinds[n.kind] ?? n.kind}</span>
+                <span className="ev-kind">{evidenceKind(n.kind, lang)}</span>
                 <span className="ev-time">{clock.time(n.ts, nowServer, false)}</span>
                 <span className="ev-text">
                   {n.via ? <span className="ev-via">{t.detail.nestedVia(n.via)} · </span> : null}
-                  {n.note}
+                  {evidenceText(n, lang, (ms) => clock.time(ms, nowServer, false))}
                 </span>
               </li>
             ))}

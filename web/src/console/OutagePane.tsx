@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AlertDto, OrderBrief, OutageDto, OutageRisk } from '@gridwatch/shared';
 import type { Dict, Lang } from '../i18n.ts';
-import { numberLocale, pickName, reasonText, systemNote } from '../i18n.ts';
+import { evidenceKind, evidenceText, numberLocale, pickName, reasonText, systemNote } from '../i18n.ts';
 import type { WallStore } from '../store.ts';
 import { customersOut, formatDuration, formatProbability, isActive } from '../state.ts';
 import { etrState, nestedOf, summariseEvidence } from '../detail.ts';
@@ -209,10 +209,10 @@ function OutageBody({ o, nested, alert, loaded, nowServer, teams, onOpenOrder, t
           {evidence.notes.map((n, i) => (
             <li key={`${i}:${n.ts}`} data-testid="outage-pane-note" data-kind={n.kind}>
               <span className="cq-when">{time(n.ts)}</span>
-              <span className="op-kind">{t.detail.kinds[n.kind] ?? n.kind}</span>
+              <span className="op-kind">{evidenceKind(n.kind, lang)}</span>
               <span className="op-note">
                 {n.via ? <span className="op-dim">{t.detail.nestedVia(n.via)} · </span> : null}
-                {n.note}
+                {evidenceText(n, lang, time)}
               </span>
             </li>
           ))}
@@ -373,10 +373,10 @@ function TimelineWhat({ e, t, lang, time, nf }: { e: TimelineEntry; t: Dict; lan
     case 'evidence':
       return (
         <>
-          <span className="cq-what">{t.detail.kinds[e.evidence] ?? e.evidence}</span>
+          <span className="cq-what">{evidenceKind(e.evidence, lang)}</span>
           <span className="cq-stepnote">
             {e.via ? `${t.detail.nestedVia(e.via)} · ` : ''}
-            {e.note}
+            {evidenceText(e, lang, time)}
           </span>
         </>
       );

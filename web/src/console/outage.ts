@@ -1,13 +1,13 @@
 // Pure logic of the console's outage detail pane: the outage's timeline (when it began and was
 // found, the evidence that located it, restoration steps, the alert's life, the notices sent,
 // the restoration) and the station areas still out. No DOM: unit-tested in outage.test.ts.
-import type { AlertDto, AlertStep, OutageDto } from '@gridwatch/shared';
+import type { AlertDto, AlertStep, OutageDto, OutageEvidence } from '@gridwatch/shared';
 import { summariseEvidence } from '../detail.ts';
 
 export type TimelineEntry =
   | { kind: 'started'; at: number }
   | { kind: 'detected'; at: number }
-  | { kind: 'evidence'; at: number; evidence: string; device: string; note: string; via?: string }
+  | { kind: 'evidence'; at: number; evidence: string; device: string; note: string; code?: OutageEvidence['code']; args?: OutageEvidence['args']; via?: string }
   /** Customers restored at this instant (a step of a partial restoration). */
   | { kind: 'step'; at: number; customers: number }
   | { kind: 'alert'; at: number; status: AlertStep['status']; by: string; note?: string }
@@ -38,9 +38,7 @@ export function outageTimeline(
   alert: Pick<AlertDto, 'steps'> | null = null,
 ): TimelineEntry[] {
   const out: TimelineEntry[] = [{ kind: 'started', at: outage.startedAt }, { kind: 'detected', at: outage.detectedAt }];
-  for (const n of summariseEvidence(outage, nested).notes) {
-    out.push(n.via === undefined ? { kind: 'evidence', at: n.ts, evidence: n.kind, device: n.device, note: n.note } : { kind: 'evidence', at: n.ts, evidence: n.kind, device: n.device, note: n.note, via: n.via });
-  }
+  for (const { ts, kind, ...note } of summariseEvidence(outage, nested).notes) out.push({ kind: 'evidence', at: ts, evidence: kind, ...note });
   // A step stored at or after the restoration (the engine times the last one when it learns of it)
   // adds nothing to "all restored".
   for (const s of outage.steps) if (outage.restoredAt === null || s.at < outage.restoredAt) out.push({ kind: 'step', at: s.at, customers: s.customers });
