@@ -62,7 +62,7 @@ export class EarlyWarning {
 
   static async start(o: EarlyWarningOptions): Promise<EarlyWarning> {
     const stored = await loadActiveModel(o.pool);
-    const ew = new EarlyWarning(o, stored ?? PRIOR_MODEL);
+    const ew = new EarlyWarning(o, stored.model ?? PRIOR_MODEL);
     const now = o.now();
     // The customers' year: outages, contacts and notices as recorded.
     const data = await loadTrainingData(o.pool, o.index, now - 366 * DAY);
@@ -76,6 +76,11 @@ export class EarlyWarning {
     ew.timers.push(setInterval(() => ew.evaluate(), o.config.riskEvalS * 1000));
     if (o.config.riskRetrainH > 0) ew.timers.push(setInterval(() => void ew.retrain('schedule').catch((err) => o.log.warn(`risk model retraining failed: ${(err as Error).message}`)), o.config.riskRetrainH * 3_600_000));
     for (const t of ew.timers) t.unref();
+    if (stored.refused) {
+      // An upgrade changed the features: learn again from the same history now, not a day later.
+      o.log.warn(`stored ${stored.refused}: using ${ew.monitor.currentModel.version} until it is retrained, which starts now`);
+      void ew.retrain('features changed').catch((err) => o.log.warn(`risk model retraining failed: ${(err as Error).message}`));
+    }
     return ew;
   }
 

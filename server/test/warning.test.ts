@@ -203,4 +203,16 @@ describe('complaint early warning in the server', () => {
     system = await startSystem(config, quietLogger, { httpLogger: false });
     expect(system.warning.model().version).toBe(trained.json().model.version);
   });
+
+  it('retrains at once when the stored model was trained on other features (an upgrade changed them)', async () => {
+    const old = system.warning.model().version;
+    await system.pool.query(`UPDATE risk_models SET model = jsonb_set(model, '{features,0}', '"retired.feature"') WHERE active`);
+    await system.close();
+    const warnings: string[] = [];
+    system = await startSystem(config, { ...quietLogger, warn: (m) => warnings.push(m) }, { httpLogger: false });
+    expect(warnings.some((w) => w.includes(`risk model ${old} was trained on other features`) && w.includes('retrained'))).toBe(true);
+    const fresh = await eventually(() => (system.warning.model().kind === 'trained' && system.warning.model().version !== old ? system.warning.model() : null), 30_000, 'the model retrained');
+    const active = await system.pool.query<{ version: string; first: string }>(`SELECT version, model->'features'->>0 AS first FROM risk_models WHERE active`);
+    expect(active.rows).toEqual([{ version: fresh.version, first: 'elapsed.0-15m' }]);
+  });
 });

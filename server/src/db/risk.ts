@@ -8,14 +8,18 @@ import { transaction, type Pool } from './pool.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export async function loadActiveModel(pool: Pool): Promise<RiskModel | null> {
+/**
+ * The active model, or why the stored one cannot be used (trained on another feature list, by an
+ * earlier build): then the caller keeps the prior and retrains.
+ */
+export async function loadActiveModel(pool: Pool): Promise<{ model: RiskModel | null; refused: string | null }> {
   const r = await pool.query<{ model: RiskModel }>('SELECT model FROM risk_models WHERE active LIMIT 1');
   const m = r.rows[0]?.model;
-  if (!m) return null;
+  if (!m) return { model: null, refused: null };
   try {
-    return checkModel(m);
-  } catch {
-    return null;
+    return { model: checkModel(m), refused: null };
+  } catch (err) {
+    return { model: null, refused: (err as Error).message };
   }
 }
 
