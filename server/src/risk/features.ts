@@ -210,6 +210,7 @@ const HOURS = [
 export const FEATURES: readonly FeatureDef[] = [
   ...ELAPSED.map(([name, , , en, zh]) => ({ name, en, zh })),
   ...KINDS.map(([k, en, zh]) => ({ name: `kind.${k}`, en, zh })),
+  { name: 'kind.customer-side.fresh', en: 'a single customer, out for under 15 min', zh: '单户停电不足15分钟' },
   { name: 'type.commercial', en: 'commercial customers', zh: '商业客户' },
   { name: 'type.industrial', en: 'industrial customers', zh: '工业客户' },
   { name: 'type.critical', en: 'critical customers (e.g. hospitals)', zh: '重要客户（如医院）' },
@@ -260,6 +261,7 @@ export function outageFeatures(o: RiskOutage, t: number, ctx: FeatureContext, ou
     const r = i * d;
     out[r + elapsedIdx] = 1;
     out[r + F[`kind.${o.kind}`]!] = 1;
+    if (o.kind === 'customer-side' && elapsedMin < 15) out[r + F['kind.customer-side.fresh']!] = 1;
     if (c.type !== 'residential') out[r + F[`type.${c.type}`]!] = 1;
     if (c.sensitive) out[r + F.sensitive!] = 1;
     const n30 = h.outagesBetween(c.id, o.startedAt - 30 * DAY, o.startedAt);
