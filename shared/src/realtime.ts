@@ -70,6 +70,51 @@ export const EVIDENCE_ARGS = {
 export type EvidenceCode = keyof typeof EVIDENCE_ARGS;
 export type EvidenceArgs<C extends EvidenceCode = EvidenceCode> = { [K in (typeof EVIDENCE_ARGS)[C][number]]: string | number };
 
+/** How an evidence note's wording formats its args. */
+export interface NoteFormat {
+  /** A time (epoch ms). */
+  time: (ms: string | number) => string;
+  /** Ids joined by ',' (the stored form), listed the language's way. */
+  list: (ids: string | number) => string;
+}
+
+/** How a close was confirmed: by power back in a station area, or taken as restored without. */
+const closeConfirmed = (by: string | number) => (by ? ` (power back at ${by})` : ' (unconfirmed, taken as restored)');
+
+/** The English words of every evidence note: the server's `note`, and the wall's English. */
+export const EVIDENCE_EN: { [C in EvidenceCode]: (a: EvidenceArgs<C>, f: NoteFormat) => string } = {
+  retrip: (a) => `${a.device} tripped again after reclosing: a lasting fault, located by protection`,
+  lockout: (a) => `${a.device} locked out: confirmed and located by protection`,
+  'isolation-open': (a) => `${a.device} opened inside the outage (isolation)`,
+  'switch-open': (a) => `${a.device} opened: everything it feeds is off`,
+  'located-concentrator': (a) => `station area ${a.area}: its concentrator reported power-off`,
+  'located-meters': (a) => `station area ${a.area}: ${a.meters} meter${a.meters === 1 ? '' : 's'} reported power-off`,
+  rollup: (a) => `${a.dark} of ${a.total} station areas below ${a.device} dark (≥ ${a.percent}%): rolled up to ${a.device}`,
+  'customer-side-quiet': (a) =>
+    `only ${a.meter} is off: no restore for ${a.minutes} min and nothing says station area ${a.area} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`,
+  'customer-side-readings': (a) => `only ${a.meter} is off: station area ${a.area} delivered readings for its other meters after the loss, none from ${a.meter}. Customer-side, no grid crew`,
+  'nested-inside': (a) => `inside the outage at ${a.device}`,
+  'nested-dark': (a) => `station area ${a.area} is dark after all`,
+  'still-dark': (a) => `still dark after the partial restoration of ${a.outage}`,
+  'reclosed-after-all': (a) => `${a.device} reclosed successfully after all`,
+  'tripped-confirmed': (a) => `${a.device} tripped and did not reclose; ${a.dark} of ${a.total} concentrators below confirm: located by protection`,
+  momentary: (a) => `${a.device} reclosed successfully: momentary interruption (MAIFI)`,
+  closed: (a) => `${a.device} closed${closeConfirmed(a.confirmedBy)}`,
+  'closed-isolating': (a, f) => `${a.device} closed; ${f.list(a.open)} still open${closeConfirmed(a.confirmedBy)}`,
+  'fci-first-section': (a) => `no indicator below ${a.device} saw fault current: fault in the first section`,
+  'fci-section': (a, f) => `fault below ${a.device} (saw fault current)${a.quiet ? `, above ${f.list(a.quiet)} (did not)` : ''}`,
+  'planned-match': (a, f) => `matches planned outage ${a.plan} (${f.time(a.startsAt)} – ${f.time(a.endsAt)})`,
+};
+
+/** Ids joined by ',' listed as "a, b". */
+export const listIds = (ids: string | number, sep = ', ') => String(ids).split(',').filter(Boolean).join(sep);
+
+/** A note as the server stores it: code, args and the English words (times in ISO 8601). */
+export function evidenceNote<C extends EvidenceCode>(code: C, args: EvidenceArgs<C>): Required<Pick<OutageEvidence, 'note' | 'code' | 'args'>> {
+  const f: NoteFormat = { time: (ms) => new Date(Number(ms)).toISOString(), list: (ids) => listIds(ids) };
+  return { code, args, note: EVIDENCE_EN[code](args, f) };
+}
+
 /** Whether `code` is one this build knows and `args` has every arg it needs (a newer server may send more). */
 export function isWordedEvidence(e: Pick<OutageEvidence, 'code' | 'args'>): e is { code: EvidenceCode; args: Record<string, string | number> } {
   if (typeof e.code !== 'string' || !Object.hasOwn(EVIDENCE_ARGS, e.code) || typeof e.args !== 'object' || e.args === null) return false;

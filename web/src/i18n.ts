@@ -25,7 +25,7 @@ import type {
   TriageResult,
   Zone,
 } from '@gridwatch/shared';
-import { isWordedEvidence } from '@gridwatch/shared';
+import { EVIDENCE_EN, isWordedEvidence, listIds, type NoteFormat } from '@gridwatch/shared';
 
 /** Console roles, lowest first (as the server orders them). */
 import { ROLES, type Role } from '@gridwatch/shared';
@@ -451,14 +451,6 @@ export interface ConsoleHandoverDict {
   of: (parts: string[]) => string;
 }
 
-/** How an evidence note's template formats its args. */
-export interface NoteFormat {
-  /** A time (epoch ms), as the wall shows times of day. */
-  time: (ms: string | number) => string;
-  /** Ids joined by ',' (the server's form), listed the language's way. */
-  list: (ids: string | number) => string;
-}
-
 /** The console's outage detail pane (from an alert card, a work order or the handover). */
 export interface ConsoleOutageDict {
   open: string;
@@ -575,7 +567,6 @@ const FEATURES_ZH: Record<string, string> = {
 
 /** How a close was confirmed: by power back in a station area, or taken as restored without. */
 const closeConfirmZh = (by: string | number) => (by ? `（台区 ${by} 已来电）` : '（未获来电确认，按已恢复处理）');
-const closeConfirmEn = (by: string | number) => (by ? ` (power back at ${by})` : ' (unconfirmed, taken as restored)');
 
 const zh: Dict = {
   htmlLang: 'zh-CN',
@@ -1216,29 +1207,7 @@ const en: Dict = {
       nested: 'Nested',
     },
     nestedVia: (d) => `folded in: ${d}`,
-    notes: {
-      retrip: (a) => `${a.device} tripped again after reclosing: a lasting fault, located by protection`,
-      lockout: (a) => `${a.device} locked out: confirmed and located by protection`,
-      'isolation-open': (a) => `${a.device} opened inside the outage (isolation)`,
-      'switch-open': (a) => `${a.device} opened: everything it feeds is off`,
-      'located-concentrator': (a) => `station area ${a.area}: its concentrator reported power-off`,
-      'located-meters': (a) => `station area ${a.area}: ${a.meters} meter${a.meters === 1 ? '' : 's'} reported power-off`,
-      rollup: (a) => `${a.dark} of ${a.total} station areas below ${a.device} dark (≥ ${a.percent}%): rolled up to ${a.device}`,
-      'customer-side-quiet': (a) =>
-        `only ${a.meter} is off: no restore for ${a.minutes} min and nothing says station area ${a.area} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`,
-      'customer-side-readings': (a) => `only ${a.meter} is off: station area ${a.area} delivered readings for its other meters after the loss, none from ${a.meter}. Customer-side, no grid crew`,
-      'nested-inside': (a) => `inside the outage at ${a.device}`,
-      'nested-dark': (a) => `station area ${a.area} is dark after all`,
-      'still-dark': (a) => `still dark after the partial restoration of ${a.outage}`,
-      'reclosed-after-all': (a) => `${a.device} reclosed successfully after all`,
-      'tripped-confirmed': (a) => `${a.device} tripped and did not reclose; ${a.dark} of ${a.total} concentrators below confirm: located by protection`,
-      momentary: (a) => `${a.device} reclosed successfully: momentary interruption (MAIFI)`,
-      closed: (a) => `${a.device} closed${closeConfirmEn(a.confirmedBy)}`,
-      'closed-isolating': (a, f) => `${a.device} closed; ${f.list(a.open)} still open${closeConfirmEn(a.confirmedBy)}`,
-      'fci-first-section': (a) => `no indicator below ${a.device} saw fault current: fault in the first section`,
-      'fci-section': (a, f) => `fault below ${a.device} (saw fault current)${a.quiet ? `, above ${f.list(a.quiet)} (did not)` : ''}`,
-      'planned-match': (a, f) => `matches planned outage ${a.plan} (${f.time(a.startsAt)} – ${f.time(a.endsAt)})`,
-    },
+    notes: EVIDENCE_EN,
   },
   map: {
     loading: 'Loading network map…',
@@ -1753,7 +1722,7 @@ export function reasonText(reason: { feature: string; value: string }, lang: Lan
 export function evidenceText(e: Pick<OutageEvidence, 'note' | 'code' | 'args'>, lang: Lang, time: (ms: number) => string): string {
   if (!isWordedEvidence(e)) return e.note ?? '';
   const sep = lang === 'en' ? ', ' : '、';
-  const f: NoteFormat = { time: (ms) => time(Number(ms)), list: (ids) => String(ids).split(',').filter(Boolean).join(sep) };
+  const f: NoteFormat = { time: (ms) => time(Number(ms)), list: (ids) => listIds(ids, sep) };
   // One template per code; the args were checked against the code's names above.
   const word = DICTS[lang].detail.notes[e.code] as (a: Record<string, string | number>, f: NoteFormat) => string;
   return word(e.args, f);

@@ -19,7 +19,7 @@
 //   one device feeds.
 // - Evidence older than the last restoration of a device is stale; evidence inside an open outage
 //   is absorbed; duplicates change nothing.
-import type { EvidenceArgs, EvidenceCode, FaultKind, NetworkIndex, OutageDto, OutageEvidence, Zone } from '@gridwatch/shared';
+import { evidenceNote, type FaultKind, type NetworkIndex, type OutageDto, type OutageEvidence, type Zone } from '@gridwatch/shared';
 import { EtrModel, type EtrKind } from './etr.ts';
 import { buildTopology, type Topology } from './topology.ts';
 
@@ -279,7 +279,7 @@ export class OutageEngine {
         // momentary interruption (decideEpisodes).
         if (!ep.opened && ep.lastReclose !== null && ev.ts > ep.lastReclose && !open) {
           ep.opened = true;
-          this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', ...noted('retrip', { device: ev.device }, `${ev.device} tripped again after reclosing: a lasting fault, located by protection`) });
+          this.daOpen(ev.device, ep.firstTrip, { ts: ev.ts, device: ev.device, kind: 'breaker.trip', ...evidenceNote('retrip', { device: ev.device }) });
         }
         break;
       }
@@ -309,7 +309,7 @@ export class OutageEngine {
         const ep = this.episodes.get(ev.device);
         this.episodes.delete(ev.device);
         this.lockouts.set(ev.device, Math.max(this.lockouts.get(ev.device) ?? -Infinity, ev.ts));
-        this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', ...noted('lockout', { device: ev.device }, `${ev.device} locked out: confirmed and located by protection`) });
+        this.daOpen(ev.device, ep?.firstTrip ?? ev.ts, { ts: ev.ts, device: ev.device, kind: 'breaker.lockout', ...evidenceNote('lockout', { device: ev.device }) });
         break;
       }
       case 'fci.fault':
@@ -323,10 +323,10 @@ export class OutageEngine {
         this.openSwitches.add(ev.device);
         const root = this.rootCovering(ev.device);
         if (root) {
-          this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...noted('isolation-open', { device: ev.device }, `${ev.device} opened inside the outage (isolation)`) });
+          this.addEvidence(root.dto, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...evidenceNote('isolation-open', { device: ev.device }) });
           this.touch(root);
         } else {
-          this.daOpen(ev.device, ev.ts, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...noted('switch-open', { device: ev.device }, `${ev.device} opened: everything it feeds is off`) });
+          this.daOpen(ev.device, ev.ts, { ts: ev.ts, device: ev.device, kind: 'switch.open', ...evidenceNote('switch-open', { device: ev.device }) });
         }
         break;
       }
@@ -627,8 +627,8 @@ export class OutageEngine {
         device: t,
         kind: 'located',
         ...(a.concentratorOff !== null
-          ? noted('located-concentrator', { area: t }, `station area ${t}: its concentrator reported power-off`)
-          : noted('located-meters', { area: t, meters: a.off.size }, `station area ${t}: ${a.off.size} meter(s) reported power-off`)),
+          ? evidenceNote('located-concentrator', { area: t })
+          : evidenceNote('located-meters', { area: t, meters: a.off.size })),
       });
       this.absorbCustomerSide(o);
       this.matchPlanned(o);
@@ -639,7 +639,7 @@ export class OutageEngine {
     // Areas another outage already holds are not part of this one.
     const dark = below.filter((x) => this.areas.get(x)?.out && !this.coveredBy.has(x));
     const percent = Math.round(100 * (this.topology.kind(device) === 'breaker' || this.topology.kind(device) === 'recloser' ? this.o.rollupFractionReporting : this.o.rollupFraction));
-    const note = noted('rollup', { device, dark: dark.length, total: below.length, percent }, `${dark.length} of ${below.length} station areas below ${device} dark (≥ ${percent}%): rolled up to ${device}`);
+    const note = evidenceNote('rollup', { device, dark: dark.length, total: below.length, percent });
     // The earliest loss, but not earlier than two minutes before the typical one: a single
     // concentrator with a skewed clock must not move the start (or make old outages look related).
     const times = dark.map((x) => this.areas.get(x)!.outSince).sort((x, y) => x - y);
@@ -706,7 +706,7 @@ export class OutageEngine {
     for (const o of related) {
       if (o === target) continue;
       o.dto.parentId = target.dto.id;
-      this.addEvidence(o.dto, { ts: now, device, kind: 'nested', ...noted('nested-inside', { device }, `inside the outage at ${device}`) });
+      this.addEvidence(o.dto, { ts: now, device, kind: 'nested', ...evidenceNote('nested-inside', { device }) });
       this.touch(o);
     }
     this.addEvidence(target.dto, evidence);
@@ -758,8 +758,8 @@ export class OutageEngine {
     const minutes = Math.round((now - l.seenAt) / 60_000);
     const note =
       readAt === null
-        ? noted('customer-side-quiet', { meter, area: t.id, minutes }, `only ${meter} is off: no restore for ${minutes} min and nothing says station area ${t.id} is dark (no concentrator power-off, no other last gasps). Probably customer-side, no grid crew; the next readings confirm`)
-        : noted('customer-side-readings', { meter, area: t.id }, `only ${meter} is off: station area ${t.id} delivered readings for its other meters after the loss, none from ${meter}. Customer-side, no grid crew`);
+        ? evidenceNote('customer-side-quiet', { meter, area: t.id, minutes })
+        : evidenceNote('customer-side-readings', { meter, area: t.id });
     this.addEvidence(dto, { ts: readAt ?? now, device: t.id, kind: 'located', ...note });
     this.touch(this.register(dto, [], false, meter));
   }
@@ -772,7 +772,7 @@ export class OutageEngine {
         const o = this.open.get(this.meterOutage.get(c.meter) ?? '');
         if (!o) continue;
         o.dto.parentId = into.dto.id;
-        this.addEvidence(o.dto, { ts: this.o.now(), device: t, kind: 'nested', ...noted('nested-dark', { area: t }, `station area ${t} is dark after all`) });
+        this.addEvidence(o.dto, { ts: this.o.now(), device: t, kind: 'nested', ...evidenceNote('nested-dark', { area: t }) });
         this.closeOutage(o, Math.max(o.dto.startedAt, into.dto.startedAt));
       }
     }
@@ -788,7 +788,7 @@ export class OutageEngine {
         // The outage is open already; a reclose that held after all ends it (momentary).
         const o = this.outageAt(device);
         if (o && ep.lastReclose !== null && ep.lastReclose >= ep.lastTrip) {
-          this.addEvidence(o.dto, { ts: ep.lastReclose, device, kind: 'breaker.reclose', ...noted('reclosed-after-all', { device }, `${device} reclosed successfully after all`) });
+          this.addEvidence(o.dto, { ts: ep.lastReclose, device, kind: 'breaker.reclose', ...evidenceNote('reclosed-after-all', { device }) });
           this.closeOutage(o, ep.lastReclose);
         }
         continue;
@@ -806,7 +806,7 @@ export class OutageEngine {
           ts: ep.lastTrip,
           device,
           kind: 'breaker.trip',
-          ...noted('tripped-confirmed', { device, dark, total: below.length }, `${device} tripped and did not reclose; ${dark} of ${below.length} concentrators below confirm: located by protection`),
+          ...evidenceNote('tripped-confirmed', { device, dark, total: below.length }),
         });
       else this.momentary(device, { ...ep, lastReclose: ep.lastTrip }, now);
     }
@@ -831,7 +831,7 @@ export class OutageEngine {
     dto.restoredAt = ep.lastReclose;
     dto.etr = null;
     this.addEvidence(dto, { ts: ep.firstTrip, device, kind: 'breaker.trip' });
-    this.addEvidence(dto, { ts: ep.lastReclose!, device, kind: 'breaker.reclose', ...noted('momentary', { device }, `${device} reclosed successfully: momentary interruption (MAIFI)`) });
+    this.addEvidence(dto, { ts: ep.lastReclose!, device, kind: 'breaker.reclose', ...evidenceNote('momentary', { device }) });
     this.recentlyClosed.set(dto.id, dto);
     this.changed.set(dto.id, snapshotOf(dto));
   }
@@ -892,7 +892,7 @@ export class OutageEngine {
       ts,
       device,
       kind,
-      ...(isolated.length ? noted('closed-isolating', { device, open: isolated.join(','), confirmedBy }, `${device} closed; ${isolated.join(', ')} still open`) : noted('closed', { device, confirmedBy }, `${device} closed`)),
+      ...(isolated.length ? evidenceNote('closed-isolating', { device, open: isolated.join(','), confirmedBy }) : evidenceNote('closed', { device, confirmedBy })),
     });
     for (const t of back) {
       const a = this.areas.get(t);
@@ -921,8 +921,8 @@ export class OutageEngine {
       device: section,
       kind: 'fci.fault',
       ...(section === head
-        ? noted('fci-first-section', { device: head }, `no indicator below ${head} saw fault current: fault in the first section`)
-        : noted('fci-section', { device: section, quiet: quiet.join(',') }, `fault below ${section} (saw fault current)${quiet.length ? `, above ${quiet.join(', ')} (did not)` : ''}`)),
+        ? evidenceNote('fci-first-section', { device: head })
+        : evidenceNote('fci-section', { device: section, quiet: quiet.join(',') })),
     });
     this.touch(o);
   }
@@ -988,7 +988,7 @@ export class OutageEngine {
     const dto = this.newDto(level, place, o.dto.startedAt, this.o.now(), 'confirmed');
     dto.parentId = o.dto.id;
     dto.faultSection = o.dto.faultSection;
-    this.addEvidence(dto, { ts: at, device: place, kind: 'nested', ...noted('still-dark', { outage: o.dto.id }, `still dark after the partial restoration of ${o.dto.id}`) });
+    this.addEvidence(dto, { ts: at, device: place, kind: 'nested', ...evidenceNote('still-dark', { outage: o.dto.id }) });
     const child = this.register(dto, remaining, o.daLocated, null);
     for (const t of remaining) this.coveredBy.set(t, o.dto.id);
     this.touch(child);
@@ -1041,7 +1041,7 @@ export class OutageEngine {
           ts: o.dto.startedAt,
           device: w.device,
           kind: 'planned',
-          ...noted('planned-match', { plan: w.id, startsAt: w.startsAt, endsAt: w.endsAt }, `matches planned outage ${w.id} (${new Date(w.startsAt).toISOString()} – ${new Date(w.endsAt).toISOString()})`),
+          ...evidenceNote('planned-match', { plan: w.id, startsAt: w.startsAt, endsAt: w.endsAt }),
         });
         this.touch(o);
       }
@@ -1177,11 +1177,6 @@ export class OutageEngine {
   private touch(o: OpenOutage): void {
     this.changed.set(o.dto.id, snapshotOf(o.dto));
   }
-}
-
-/** A note in English words and as a code with args, from which the wall words it in its language. */
-function noted<C extends EvidenceCode>(code: C, args: EvidenceArgs<C>, note: string): Pick<OutageEvidence, 'note' | 'code' | 'args'> {
-  return { note, code, args };
 }
 
 /** Median instant of an outage's power-off evidence (its start when it has none). */
