@@ -8,6 +8,7 @@ import { outageReport } from './report.ts';
 import { COMPLAINT_HELP, complaintsMain } from './complaintsCli.ts';
 import { ORDERS_HELP, ordersMain } from './ordersCli.ts';
 import { REPLAY_HELP, replayMain } from './replayModel.ts';
+import { BOUND_HELP, boundMain } from './complaintBound.ts';
 
 const HELP = `GridWatch evaluation harness
 
@@ -27,6 +28,7 @@ detection latency. --json prints one JSON object on the last line.
 
 ${COMPLAINT_HELP}
 ${REPLAY_HELP}
+${BOUND_HELP}
 ${ORDERS_HELP}
 `;
 
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
   if (command === 'complaints') return complaintsMain(rest);
   if (command === 'orders') return ordersMain(rest);
   if (command === 'complaints-replay') return replayMain(rest);
+  if (command === 'complaints-bound') return boundMain(rest);
   if (command !== 'outages') {
     console.error(`unknown evaluation "${command}"\n\n${HELP}`);
     return 2;

@@ -14,6 +14,7 @@ import { darkCustomers, historyOutages, isOutageComplaint, outageCustomers, risk
 import { createSimulation, type BehaviourOverrides, type TruthRecord } from '@gridwatch/simulator';
 import { engineIngest, nullSink, sinksWith } from './inprocess.ts';
 import { q } from './outages.ts';
+import type { ComplaintBound } from './complaintBound.ts';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -353,6 +354,8 @@ export interface ComplaintEvalResult {
   leadTimes: number[];
   hourly: ArmResult['hourly'];
   scored: ScoredOutage[];
+  /** What an oracle knowing the simulated customers' behaviour reaches on this run (complaintBound). */
+  ceiling?: Omit<ComplaintBound, 'sweep'>[];
 }
 
 export function scoreComplaintEval(control: ArmResult, treatment: ArmResult, meta: { network: string; seed: number; trainDays: number; days: number; behaviour: string; wallMs: number }): ComplaintEvalResult {

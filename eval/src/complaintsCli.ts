@@ -4,7 +4,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { loadBehaviourFile, type BehaviourOverrides } from '@gridwatch/simulator';
+import { indexNetwork } from '@gridwatch/shared';
+import { loadNetworkFile } from '@gridwatch/shared/node';
+import { loadBehaviourFile, resolveBehaviour, type BehaviourOverrides } from '@gridwatch/simulator';
+import { boundSummary, complaintBound } from './complaintBound.ts';
 import { scoreComplaintEval, type ArmResult, type ComplaintArmOptions, type ComplaintEvalResult, type ScoredOutage } from './complaints.ts';
 import { complaintReport } from './complaintReport.ts';
 
@@ -56,6 +59,7 @@ export function complaintSummary(r: ComplaintEvalResult): string {
     `lead time ceiling     median ${r.leadCeilingMin ?? 'n/a'} min (detection → first complaint: what an alert at the instant of detection would give)`,
     `complaints warned     ${pct(r.warnedShare)} ${mark(r.warnedShare >= t.warnedShare)} (an alert or notice came first; target ≥ ${t.warnedShare * 100}%)`,
     `complaints avoided    ${pct(r.complaints.avoidedShare)} ${mark(r.complaints.avoidedShare >= t.avoidedShare)} (${r.complaints.control} in control → ${r.complaints.treatment} with ${r.notices} notices; target ≥ ${t.avoidedShare * 100}%)`,
+    ...(r.ceiling ? [boundSummary(r.ceiling)] : []),
   ].join('\n');
 }
 
@@ -126,7 +130,7 @@ export async function complaintsMain(args: string[]): Promise<number> {
   };
   const common = { network: values.network!, seed, trainDays, days, reactionS, ...(behaviour ? { behaviour } : {}), ...(faultsPerDay ? { faultsPerDay } : {}) };
   const [control, treatment] = await Promise.all([
-    runArm({ ...common, arm: 'control', keepRecord: values.record !== undefined }, progress('control')),
+    runArm({ ...common, arm: 'control', keepRecord: true }, progress('control')),
     runArm({ ...common, arm: 'treatment' }, progress('treatment')),
   ]);
   process.stderr.write('\n');
@@ -137,6 +141,14 @@ export async function complaintsMain(args: string[]): Promise<number> {
     days,
     behaviour: values.behaviour ? path.basename(values.behaviour) : 'default',
     wallMs: Math.round(performance.now() - t0),
+  });
+  // The ceiling of any model on this run: an oracle knowing the customers' behaviour (evaluation only).
+  process.stderr.write('[eval] scoring the oracle for the precision ceiling\n');
+  const index = indexNetwork(loadNetworkFile(values.network!, process.env.INIT_CWD ?? process.cwd()));
+  const b = resolveBehaviour(behaviour ?? {});
+  result.ceiling = (['hour', 'outage'] as const).map((horizon) => {
+    const { sweep, ...bound } = complaintBound(control.record!, index, b, { horizon, targetRecall: COMPLAINT_TARGETS.recall });
+    return bound;
   });
   console.log(complaintSummary(result));
   if (values.report) {
