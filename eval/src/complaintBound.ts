@@ -16,6 +16,7 @@ import { historyOutages, isOutageComplaint } from '@gridwatch/server/risk';
 import { loadBehaviourFile, resolveBehaviour, type BehaviourParams } from '@gridwatch/simulator';
 import type { RecordedRun } from './complaints.ts';
 import { q } from './outages.ts';
+import { replay } from './replayModel.ts';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -173,19 +174,27 @@ export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: Behaviour
         const longer = known.filter((x) => x > now);
         const n = Math.min(draws, longer.length);
         const ends = n ? Array.from({ length: n }, (_, j) => longer[Math.floor(((j + 0.5) / n) * longer.length)]!) : [now + 60];
+        // Customers alike in everything the oracle uses share one factor.
+        const alike = new Map<string, { p: OracleCustomer; called: boolean; n: number }>();
+        for (const p of people) {
+          if (p.until !== null && p.until <= t) continue;
+          const called = p.firstCall <= t;
+          const key = `${p.m}|${p.zoneMin}|${p.noticed}|${p.postRestoration}|${called}`;
+          const a = alike.get(key);
+          if (a) a.n++;
+          else alike.set(key, { p, called, n: 1 });
+        }
         let sum = 0;
         for (const D of ends) {
           const to = Math.min(horizon === 'hour' ? now + 60 : D, D, maxMin);
           const window = horizon === 'hour' ? now + 60 : D + 60;
+          const f = b.outage.followUpFactor;
           let logNone = 0;
-          for (const p of people) {
-            if (p.until !== null && p.until <= t) continue;
-            const called = p.firstCall <= t;
-            const f = b.outage.followUpFactor;
+          for (const { p, called, n } of alike.values()) {
             let none = noComplaintProbability(g, p.m, now, to, p.zoneMin, called, f);
             if (p.noticed) none = p.noticed * noComplaintProbability(g, p.m * b.notice.withEtr, now, to, p.zoneMin, called, f) + (1 - p.noticed) * none;
             if (p.postRestoration && window > D) none *= 1 - p.postRestoration * (1 - Math.exp(-((window - D) * MIN) / (b.postRestoration.meanDelayS * 1000)));
-            logNone += Math.log(Math.max(none, 1e-300));
+            logNone += n * Math.log(Math.max(none, 1e-300));
           }
           sum += 1 - Math.exp(logNone);
         }
@@ -238,18 +247,30 @@ export function complaintBound(rec: RecordedRun, index: NetworkIndex, b: Behavio
   const curves = oracleCurves(rec, index, b, o);
   const sweep: BoundPoint[] = [];
   for (let k = 1; k <= 400; k++) sweep.push(boundPoint(curves, k / 400));
-  const target = o.targetRecall ?? 0.9;
   const positives = curves.filter((c) => c.firstComplaint !== null).length;
   // Without a single complaint there is nothing to warn about, and no ceiling to speak of.
-  const best = positives === 0 ? null : sweep.filter((p) => p.recall >= target).reduce<BoundPoint | null>((a, p) => (a === null || p.precision > a.precision ? p : a), null);
+  const best = positives === 0 ? null : bestAtRecall(curves, o.targetRecall ?? 0.9);
   return { horizon: o.horizon ?? 'hour', outages: curves.length, positives, best, sweep };
 }
 
-export const BOUND_HELP = `  pnpm eval complaints-bound <rec.json> [--behaviour <file.json>] [--network greensboro] [--json]
+export const BOUND_HELP = `  pnpm eval complaints-bound <rec.json> [--behaviour <file.json>] [--network greensboro]
+                       [--model] [--json]
                     the ceiling of any early-warning model on a recorded run: an oracle that
                     knows the simulated customers' behaviour (default, or the run's --behaviour
                     file) but not the future; its best precision at recall ≥ 90%, scoring the
-                    next hour (as GridWatch's model does) and the rest of the outage`;
+                    next hour (as GridWatch's model does) and the rest of the outage. --model
+                    also retrains GridWatch's model on the record (as complaints-replay does)
+                    and gives its best precision at recall ≥ 90% on the same footing`;
+
+/** The most precise threshold of a set of curves that keeps `targetRecall`, or null. */
+export function bestAtRecall(curves: readonly OracleCurve[], targetRecall: number): BoundPoint | null {
+  let best: BoundPoint | null = null;
+  for (let k = 1; k <= 400; k++) {
+    const p = boundPoint(curves, k / 400);
+    if (p.recall >= targetRecall && (best === null || p.precision > best.precision)) best = p;
+  }
+  return best;
+}
 
 export function boundSummary(bounds: readonly Omit<ComplaintBound, 'sweep'>[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -263,7 +284,7 @@ export function boundSummary(bounds: readonly Omit<ComplaintBound, 'sweep'>[]): 
 }
 
 export function boundMain(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { network: { type: 'string', default: 'greensboro' }, behaviour: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { network: { type: 'string', default: 'greensboro' }, behaviour: { type: 'string' }, model: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
   if (positionals.length !== 1) throw new Error('complaints-bound needs one recorded run (from pnpm eval complaints --record <file.json>)');
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const rec = JSON.parse(readFileSync(path.resolve(cwd, positionals[0]!), 'utf8')) as RecordedRun;
@@ -271,6 +292,14 @@ export function boundMain(args: string[]): number {
   const b = resolveBehaviour(values.behaviour ? loadBehaviourFile(path.resolve(cwd, values.behaviour)) : {});
   const bounds = (['hour', 'outage'] as const).map((horizon) => complaintBound(rec, index, b, { horizon }));
   console.log(boundSummary(bounds));
-  if (values.json) console.log(JSON.stringify(bounds.map(({ sweep, ...r }) => r)));
+  let model: { best: BoundPoint | null; operating: BoundPoint } | null = null;
+  if (values.model) {
+    const r = replay(rec, index);
+    model = { best: bestAtRecall(r.curves, 0.9), operating: boundPoint(r.curves, r.model.threshold) };
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const best = model.best ? `precision ${pct(model.best.precision)} at recall ${pct(model.best.recall)} (threshold ${model.best.threshold})` : 'recall 90% not reached at any threshold';
+    console.log(`model, same record    ${best} · at its own threshold ${r.model.threshold}: recall ${pct(model.operating.recall)}, precision ${pct(model.operating.precision)} (retrained as complaints-replay does)`);
+  }
+  if (values.json) console.log(JSON.stringify({ ceiling: bounds.map(({ sweep, ...r }) => r), ...(model ? { model } : {}) }));
   return 0;
 }

@@ -49,12 +49,15 @@ export function replay(rec: RecordedRun, index: ReturnType<typeof indexNetwork>,
   const ctx = { history, utcOffsetMs: rec.utcOffsetMs };
   const complaintsOf = complaintsByCustomer(rec.contacts);
   const rows: { id: string; kind: string; customers: number; alertAt: number | null; firstComplaint: number | null; maxP: number; startedAt: number }[] = [];
+  /** Each outage's probability minute by minute (until it is sure to alert at any threshold). */
+  const curves: { id: string; kind: string; customers: number; startedAt: number; firstComplaint: number | null; instants: number[]; probability: number[] }[] = [];
   for (const o of all) {
     if (o.startedAt < rec.testStartMs) continue;
     const end = o.restoredAt ?? rec.endMs;
     const known = o.customers.map((id, i) => ({ c: index.customer.get(id), until: o.until?.[i] ?? null })).filter((x) => x.c !== undefined);
     let alertAt: number | null = null;
     let maxP = 0;
+    const curve = { instants: [] as number[], probability: [] as number[] };
     const instants = [o.detectedAt];
     for (let t = Math.ceil((o.detectedAt + 1) / MIN) * MIN; t < end; t += MIN) instants.push(t);
     for (const t of instants) {
@@ -62,12 +65,15 @@ export function replay(rec: RecordedRun, index: ReturnType<typeof indexNetwork>,
       if (dark.length === 0) continue;
       const p = scoreOutage(model, { id: o.id, startedAt: o.startedAt, kind: o.kind, customers: dark }, t, ctx, { top: 0 }).probability;
       maxP = Math.max(maxP, p);
+      curve.instants.push(t);
+      curve.probability.push(p);
       if (alertAt === null && p >= threshold) alertAt = t;
       if (alertAt !== null && maxP > 0.99) break;
     }
     let first: number | null = null;
     for (const c of o.customers) for (const at of complaintsOf.get(c) ?? []) if (at >= o.startedAt && at <= end + H && (first === null || at < first)) first = at;
     rows.push({ id: o.id, kind: o.kind, customers: o.customers.length, alertAt, firstComplaint: first, maxP, startedAt: o.startedAt });
+    curves.push({ id: o.id, kind: o.kind, customers: o.customers.length, startedAt: o.startedAt, firstComplaint: first, ...curve });
   }
   const positives = rows.filter((r) => r.firstComplaint !== null);
   const alerted = rows.filter((r) => r.alertAt !== null);
@@ -84,7 +90,7 @@ export function replay(rec: RecordedRun, index: ReturnType<typeof indexNetwork>,
     leadMedianMin: leads.length ? q(leads, 0.5) : null,
     leadP10Min: leads.length ? q(leads, 0.1) : null,
   };
-  return { model, figures, rows };
+  return { model, figures, rows, curves };
 }
 
 export const REPLAY_HELP = `  pnpm eval complaints-replay <rec.json> [--network greensboro] [--prior] [--rows]
