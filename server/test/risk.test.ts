@@ -6,6 +6,7 @@ import { createRng, generateNetwork, indexNetwork, type OutageDto, type OutageRi
 import {
   AlertManager,
   buildSamples,
+  COMPUTED_FEATURES,
   CustomerHistory,
   historyOutages,
   FEATURE_COUNT,
@@ -60,6 +61,12 @@ describe('logistic regression', () => {
 });
 
 describe('features', () => {
+  it('has words (shared with the web) for exactly the features it computes, each named once', () => {
+    expect(FEATURES.map((f) => f.name).sort()).toEqual([...COMPUTED_FEATURES].sort());
+    expect(new Set(FEATURES.map((f) => f.name)).size).toBe(FEATURES.length);
+    for (const f of FEATURES) expect(f.en.length * f.zh.length, f.name).toBeGreaterThan(0);
+  });
+
   const customers = index.customersOf.get('T000001')!;
   const outage: RiskOutage = { id: 'o1', startedAt: T0, kind: 'transformer', customers };
   const c0 = customers[0]!.id;

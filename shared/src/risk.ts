@@ -168,3 +168,47 @@ export interface AlertActionResult {
   notice?: NoticeRecord;
   callList?: CallListEntry[];
 }
+
+/**
+ * The complaint-risk model's features, in the order of its weights, with their words: one table
+ * for the server (which computes them and explains alerts) and the web (which shows the weights
+ * and reasons in the wall's language).
+ */
+export const RISK_FEATURES: readonly { name: string; en: string; zh: string }[] = [
+  { name: 'elapsed.0-15m', en: 'out for under 15 min', zh: '停电不足15分钟' },
+  { name: 'elapsed.15-30m', en: 'out for 15–30 min', zh: '停电15–30分钟' },
+  { name: 'elapsed.30-60m', en: 'out for 30–60 min', zh: '停电30–60分钟' },
+  { name: 'elapsed.1-2h', en: 'out for 1–2 h', zh: '停电1–2小时' },
+  { name: 'elapsed.2-4h', en: 'out for 2–4 h', zh: '停电2–4小时' },
+  { name: 'elapsed.4h+', en: 'out for over 4 h', zh: '停电超过4小时' },
+  { name: 'kind.customer-side', en: 'a single customer without power (customer-side)', zh: '单户停电（客户侧）' },
+  { name: 'kind.transformer', en: 'a whole station area out', zh: '整个台区停电' },
+  { name: 'kind.fuse', en: 'a lateral (fuse) out', zh: '分支线（熔断器）停电' },
+  { name: 'kind.trunk', en: 'a feeder section out', zh: '馈线段停电' },
+  { name: 'kind.planned', en: 'planned outage (announced)', zh: '计划停电（已公告）' },
+  { name: 'kind.customer-side.fresh', en: 'a single customer, out for under 15 min', zh: '单户停电不足15分钟' },
+  { name: 'type.commercial', en: 'commercial customers', zh: '商业客户' },
+  { name: 'type.industrial', en: 'industrial customers', zh: '工业客户' },
+  { name: 'type.critical', en: 'critical customers (e.g. hospitals)', zh: '重要客户（如医院）' },
+  { name: 'sensitive', en: 'outage-sensitive customers', zh: '停电敏感客户' },
+  { name: 'outages.7d', en: 'outages in the last 7 days', zh: '近7天停电次数' },
+  { name: 'outages.30d', en: 'outages in the last 30 days', zh: '近30天停电次数' },
+  { name: 'outages.90d', en: 'outages in the last 90 days', zh: '近90天停电次数' },
+  { name: 'outages.365d', en: 'outages in the last year', zh: '近一年停电次数' },
+  { name: 'repeat.30d', en: 'repeatedly cut off: 2+ outages in 30 days', zh: '频繁停电：30天内2次以上' },
+  { name: 'repeat.90d', en: 'repeatedly cut off: 3+ outages in 90 days', zh: '频繁停电：90天内3次以上' },
+  { name: 'complaints.365d', en: 'outage complaints in the last year', zh: '近一年停电投诉' },
+  { name: 'contacts.365d', en: 'outage reports and other contacts in the last year', zh: '近一年报修及其他来电' },
+  { name: 'called', en: 'already called about this outage', zh: '本次停电已来电' },
+  { name: 'complained', en: 'already complained about this outage', zh: '本次停电已投诉' },
+  { name: 'notice.etr', en: 'notified with a restoration time', zh: '已通知（含预计复电时间）' },
+  { name: 'notice.no-etr', en: 'notified without a restoration time', zh: '已通知（无复电时间）' },
+  { name: 'notice.etr-passed', en: 'announced restoration time has passed', zh: '已过承诺复电时间' },
+  { name: 'hour.night', en: 'night (00–06)', zh: '夜间（00–06时）' },
+  { name: 'hour.morning', en: 'morning (06–09)', zh: '早间（06–09时）' },
+  { name: 'hour.day', en: 'daytime (09–18)', zh: '白天（09–18时）' },
+  { name: 'hour.evening', en: 'evening (18–22)', zh: '晚间（18–22时）' },
+  { name: 'hour.late', en: 'late evening (22–24)', zh: '深夜（22–24时）' },
+  { name: 'weekend', en: 'weekend', zh: '周末' },
+  { name: 'size', en: 'customers out (log10)', zh: '停电户数（对数）' },
+];

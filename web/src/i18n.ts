@@ -25,7 +25,7 @@ import type {
   TriageResult,
   Zone,
 } from '@gridwatch/shared';
-import { EVIDENCE_EN, isWordedEvidence, listIds, type NoteFormat } from '@gridwatch/shared';
+import { EVIDENCE_EN, isWordedEvidence, listIds, RISK_FEATURES, type NoteFormat } from '@gridwatch/shared';
 
 /** Console roles, lowest first (as the server orders them). */
 import { ROLES, type Role } from '@gridwatch/shared';
@@ -486,84 +486,9 @@ export interface ConsoleOutageDict {
   noOrders: string;
 }
 
-/** Words of the risk model's features, copied from server/src/risk/features.ts (FEATURES). */
-const FEATURES_EN: Record<string, string> = {
-  'elapsed.0-15m': 'out for under 15 min',
-  'elapsed.15-30m': 'out for 15–30 min',
-  'elapsed.30-60m': 'out for 30–60 min',
-  'elapsed.1-2h': 'out for 1–2 h',
-  'elapsed.2-4h': 'out for 2–4 h',
-  'elapsed.4h+': 'out for over 4 h',
-  'kind.customer-side': 'a single customer without power (customer-side)',
-  'kind.customer-side.fresh': 'a single customer, out for under 15 min',
-  'kind.transformer': 'a whole station area out',
-  'kind.fuse': 'a lateral (fuse) out',
-  'kind.trunk': 'a feeder section out',
-  'kind.planned': 'planned outage (announced)',
-  'type.commercial': 'commercial customers',
-  'type.industrial': 'industrial customers',
-  'type.critical': 'critical customers (e.g. hospitals)',
-  sensitive: 'outage-sensitive customers',
-  'outages.7d': 'outages in the last 7 days',
-  'outages.30d': 'outages in the last 30 days',
-  'outages.90d': 'outages in the last 90 days',
-  'outages.365d': 'outages in the last year',
-  'repeat.30d': 'repeatedly cut off: 2+ outages in 30 days',
-  'repeat.90d': 'repeatedly cut off: 3+ outages in 90 days',
-  'complaints.365d': 'outage complaints in the last year',
-  'contacts.365d': 'outage reports and other contacts in the last year',
-  called: 'already called about this outage',
-  complained: 'already complained about this outage',
-  'notice.etr': 'notified with a restoration time',
-  'notice.no-etr': 'notified without a restoration time',
-  'notice.etr-passed': 'announced restoration time has passed',
-  'hour.night': 'night (00–06)',
-  'hour.morning': 'morning (06–09)',
-  'hour.day': 'daytime (09–18)',
-  'hour.evening': 'evening (18–22)',
-  'hour.late': 'late evening (22–24)',
-  weekend: 'weekend',
-  size: 'customers out (log10)',
-};
-
-const FEATURES_ZH: Record<string, string> = {
-  'elapsed.0-15m': '停电不足15分钟',
-  'elapsed.15-30m': '停电15–30分钟',
-  'elapsed.30-60m': '停电30–60分钟',
-  'elapsed.1-2h': '停电1–2小时',
-  'elapsed.2-4h': '停电2–4小时',
-  'elapsed.4h+': '停电超过4小时',
-  'kind.customer-side': '单户停电（客户侧）',
-  'kind.customer-side.fresh': '单户停电不足15分钟',
-  'kind.transformer': '整个台区停电',
-  'kind.fuse': '分支线（熔断器）停电',
-  'kind.trunk': '馈线段停电',
-  'kind.planned': '计划停电（已公告）',
-  'type.commercial': '商业客户',
-  'type.industrial': '工业客户',
-  'type.critical': '重要客户（如医院）',
-  sensitive: '停电敏感客户',
-  'outages.7d': '近7天停电次数',
-  'outages.30d': '近30天停电次数',
-  'outages.90d': '近90天停电次数',
-  'outages.365d': '近一年停电次数',
-  'repeat.30d': '频繁停电：30天内2次以上',
-  'repeat.90d': '频繁停电：90天内3次以上',
-  'complaints.365d': '近一年停电投诉',
-  'contacts.365d': '近一年报修及其他来电',
-  called: '本次停电已来电',
-  complained: '本次停电已投诉',
-  'notice.etr': '已通知（含预计复电时间）',
-  'notice.no-etr': '已通知（无复电时间）',
-  'notice.etr-passed': '已过承诺复电时间',
-  'hour.night': '夜间（00–06时）',
-  'hour.morning': '早间（06–09时）',
-  'hour.day': '白天（09–18时）',
-  'hour.evening': '晚间（18–22时）',
-  'hour.late': '深夜（22–24时）',
-  weekend: '周末',
-  size: '停电户数（对数）',
-};
+/** Words of the risk model's features, from the table the server's model uses. */
+const FEATURES_EN: Record<string, string> = Object.fromEntries(RISK_FEATURES.map((f) => [f.name, f.en]));
+const FEATURES_ZH: Record<string, string> = Object.fromEntries(RISK_FEATURES.map((f) => [f.name, f.zh]));
 
 /** How a close was confirmed: by power back in a station area, or taken as restored without. */
 const closeConfirmZh = (by: string | number) => (by ? `（台区 ${by} 已来电）` : '（未获来电确认，按已恢复处理）');

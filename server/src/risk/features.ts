@@ -2,7 +2,7 @@
 // has - the outage as GridWatch located it, the customer's profile, the outages and contacts on
 // record for that customer, the notices GridWatch sent and the clock. One row per (customer,
 // outage, instant); every feature has a name and words, so officers can read why.
-import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
+import { RISK_FEATURES, type Customer, type NetworkIndex, type OutageDto } from '@gridwatch/shared';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -181,59 +181,55 @@ export interface FeatureDef {
   zh: string;
 }
 
+// Bands of the elapsed time and of the local hour ahead; the features' words are in
+// @gridwatch/shared (RISK_FEATURES), shared with the web.
 const ELAPSED = [
-  ['elapsed.0-15m', 0, 15, 'out for under 15 min', '停电不足15分钟'],
-  ['elapsed.15-30m', 15, 30, 'out for 15–30 min', '停电15–30分钟'],
-  ['elapsed.30-60m', 30, 60, 'out for 30–60 min', '停电30–60分钟'],
-  ['elapsed.1-2h', 60, 120, 'out for 1–2 h', '停电1–2小时'],
-  ['elapsed.2-4h', 120, 240, 'out for 2–4 h', '停电2–4小时'],
-  ['elapsed.4h+', 240, Infinity, 'out for over 4 h', '停电超过4小时'],
+  ['elapsed.0-15m', 0, 15],
+  ['elapsed.15-30m', 15, 30],
+  ['elapsed.30-60m', 30, 60],
+  ['elapsed.1-2h', 60, 120],
+  ['elapsed.2-4h', 120, 240],
+  ['elapsed.4h+', 240, Infinity],
 ] as const;
-
-const KINDS: readonly [RiskKind, string, string][] = [
-  ['customer-side', 'a single customer without power (customer-side)', '单户停电（客户侧）'],
-  ['transformer', 'a whole station area out', '整个台区停电'],
-  ['fuse', 'a lateral (fuse) out', '分支线（熔断器）停电'],
-  ['trunk', 'a feeder section out', '馈线段停电'],
-  ['planned', 'planned outage (announced)', '计划停电（已公告）'],
-];
 
 /** Local hour bands of the hour ahead. */
 const HOURS = [
-  ['hour.night', 0, 6, 'night (00–06)', '夜间（00–06时）'],
-  ['hour.morning', 6, 9, 'morning (06–09)', '早间（06–09时）'],
-  ['hour.day', 9, 18, 'daytime (09–18)', '白天（09–18时）'],
-  ['hour.evening', 18, 22, 'evening (18–22)', '晚间（18–22时）'],
-  ['hour.late', 22, 24, 'late evening (22–24)', '深夜（22–24时）'],
+  ['hour.night', 0, 6],
+  ['hour.morning', 6, 9],
+  ['hour.day', 9, 18],
+  ['hour.evening', 18, 22],
+  ['hour.late', 22, 24],
 ] as const;
 
-export const FEATURES: readonly FeatureDef[] = [
-  ...ELAPSED.map(([name, , , en, zh]) => ({ name, en, zh })),
-  ...KINDS.map(([k, en, zh]) => ({ name: `kind.${k}`, en, zh })),
-  { name: 'kind.customer-side.fresh', en: 'a single customer, out for under 15 min', zh: '单户停电不足15分钟' },
-  { name: 'type.commercial', en: 'commercial customers', zh: '商业客户' },
-  { name: 'type.industrial', en: 'industrial customers', zh: '工业客户' },
-  { name: 'type.critical', en: 'critical customers (e.g. hospitals)', zh: '重要客户（如医院）' },
-  { name: 'sensitive', en: 'outage-sensitive customers', zh: '停电敏感客户' },
-  { name: 'outages.7d', en: 'outages in the last 7 days', zh: '近7天停电次数' },
-  { name: 'outages.30d', en: 'outages in the last 30 days', zh: '近30天停电次数' },
-  { name: 'outages.90d', en: 'outages in the last 90 days', zh: '近90天停电次数' },
-  { name: 'outages.365d', en: 'outages in the last year', zh: '近一年停电次数' },
-  { name: 'repeat.30d', en: 'repeatedly cut off: 2+ outages in 30 days', zh: '频繁停电：30天内2次以上' },
-  { name: 'repeat.90d', en: 'repeatedly cut off: 3+ outages in 90 days', zh: '频繁停电：90天内3次以上' },
-  { name: 'complaints.365d', en: 'outage complaints in the last year', zh: '近一年停电投诉' },
-  { name: 'contacts.365d', en: 'outage reports and other contacts in the last year', zh: '近一年报修及其他来电' },
-  { name: 'called', en: 'already called about this outage', zh: '本次停电已来电' },
-  { name: 'complained', en: 'already complained about this outage', zh: '本次停电已投诉' },
-  { name: 'notice.etr', en: 'notified with a restoration time', zh: '已通知（含预计复电时间）' },
-  { name: 'notice.no-etr', en: 'notified without a restoration time', zh: '已通知（无复电时间）' },
-  { name: 'notice.etr-passed', en: 'announced restoration time has passed', zh: '已过承诺复电时间' },
-  ...HOURS.map(([name, , , en, zh]) => ({ name, en, zh })),
-  { name: 'weekend', en: 'weekend', zh: '周末' },
-  { name: 'size', en: 'customers out (log10)', zh: '停电户数（对数）' },
-];
+export const FEATURES: readonly FeatureDef[] = RISK_FEATURES;
 export const FEATURE_COUNT = FEATURES.length;
 const F = Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<string, number>;
+
+/** Every feature `outageFeatures` sets; the shared table must name exactly these. */
+export const COMPUTED_FEATURES: readonly string[] = [
+  ...ELAPSED.map(([name]) => name),
+  ...(['customer-side', 'transformer', 'fuse', 'trunk', 'planned'] satisfies RiskKind[]).map((k) => `kind.${k}`),
+  'kind.customer-side.fresh',
+  ...(['commercial', 'industrial', 'critical'] as const).map((t) => `type.${t}`),
+  'sensitive',
+  ...['7d', '30d', '90d', '365d'].map((w) => `outages.${w}`),
+  'repeat.30d',
+  'repeat.90d',
+  'complaints.365d',
+  'contacts.365d',
+  'called',
+  'complained',
+  'notice.etr',
+  'notice.no-etr',
+  'notice.etr-passed',
+  ...HOURS.map(([name]) => name),
+  'weekend',
+  'size',
+];
+// A name missing from the table would be written nowhere, silently: refuse to load instead.
+if (COMPUTED_FEATURES.length !== FEATURE_COUNT || COMPUTED_FEATURES.some((n) => F[n] === undefined)) {
+  throw new Error(`risk features and their words (RISK_FEATURES) disagree: ${COMPUTED_FEATURES.filter((n) => F[n] === undefined).join(', ') || 'different counts'}`);
+}
 
 export interface FeatureContext {
   history: CustomerHistory;
