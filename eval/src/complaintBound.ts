@@ -12,8 +12,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { indexNetwork, type NetworkIndex } from '@gridwatch/shared';
 import { loadNetworkFile } from '@gridwatch/shared/node';
-import { historyOutages, isOutageComplaint } from '@gridwatch/server/risk';
-import { loadBehaviourFile, resolveBehaviour, type BehaviourParams } from '@gridwatch/simulator';
+import { alertFigures, complaintsByCustomer, historyOutages, isOutageComplaint } from '@gridwatch/server/risk';
+import { complaintAfterMs, loadBehaviourFile, outageContactRate, outageShape, postRestorationChance, resolveBehaviour, type BehaviourParams } from '@gridwatch/simulator';
 import type { RecordedRun } from './complaints.ts';
 import { q } from './outages.ts';
 import { replay } from './replayModel.ts';
@@ -36,8 +36,8 @@ export interface BoundOptions {
   durationDraws?: number;
 }
 
-/** One held-out outage as the oracle saw it. */
-export interface OracleCurve {
+/** One held-out outage's probability minute by minute, as the oracle (or the model) scored it. */
+export interface AlertCurve {
   id: string;
   kind: string;
   customers: number;
@@ -99,34 +99,28 @@ export function noComplaintProbability(g: Float64Array, m: number, from: number,
 
 /** Cumulative intensity per unit multiplier (hours), per minute after a loss at `since`. */
 export function hazardTable(b: BehaviourParams, since: number, minutes: number, utcOffsetMs: number): Float64Array {
-  const o = b.outage;
-  const shape = (s: number) => {
-    const ramp = Math.min(1, s / o.rampS);
-    const wave = o.floor + (1 - o.floor) * Math.exp(-Math.max(0, s - o.rampS) / o.decayS);
-    return ramp * wave * (1 + (o.growthPerHour * Math.max(0, s - o.growthAfterS)) / 3600);
-  };
   const g = new Float64Array(minutes + 1);
   for (let k = 1; k <= minutes; k++) {
     const mid = (k - 0.5) * MIN;
     const hour = Math.floor((((since + mid + utcOffsetMs) / H) % 24 + 24) % 24);
-    g[k] = g[k - 1]! + (shape(mid / 1000) * b.hour[hour]!) / 60;
+    g[k] = g[k - 1]! + (outageShape(b.outage, mid) * b.hour[hour]!) / 60;
   }
   return g;
 }
 
 /** The oracle's probability curve for every held-out outage of a recorded run. */
-export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: BehaviourParams, o: BoundOptions = {}): OracleCurve[] {
+export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: BehaviourParams, o: BoundOptions = {}): AlertCurve[] {
   const horizon = o.horizon ?? 'hour';
   const stepMin = o.stepMin ?? 1;
   const draws = o.durationDraws ?? 15;
   const outages = historyOutages(rec.outages, index).sort((x, y) => x.startedAt - y.startedAt);
-  const complaints = new Map<string, number[]>();
+  const complaints = complaintsByCustomer(rec.contacts);
+  // Calls about an outage that were reports, not complaints: after one, every call complains.
   const reports = new Map<string, number[]>();
   for (const c of rec.contacts) {
-    if (c.category !== 'outage') continue;
-    const map = isOutageComplaint(c) ? complaints : reports;
-    let l = map.get(c.customer);
-    if (!l) map.set(c.customer, (l = []));
+    if (c.category !== 'outage' || isOutageComplaint(c)) continue;
+    let l = reports.get(c.customer);
+    if (!l) reports.set(c.customer, (l = []));
     l.push(c.at);
   }
   // Past durations per kind (minutes, sorted), as a utility would know them.
@@ -141,7 +135,7 @@ export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: Behaviour
   for (const l of [...durations.values(), everyDuration]) l.sort((x, y) => x - y);
 
   const past = new Map<string, number[]>();
-  const curves: OracleCurve[] = [];
+  const curves: AlertCurve[] = [];
   for (const d of outages) {
     const sustained = d.restoredAt === null || d.restoredAt - d.startedAt >= SUSTAINED_MS;
     const end = d.restoredAt ?? rec.endMs;
@@ -153,14 +147,11 @@ export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: Behaviour
         const c = index.customer.get(id);
         if (!c) return;
         const repeatN = (past.get(id) ?? []).filter((t) => t >= d.startedAt - b.repeat.windowDays * DAY).length;
-        const personal = (b.type[c.type] ?? 1) * (c.sensitive ? b.sensitiveFactor : 1);
-        const recent = repeatN + 1;
-        const pr = b.postRestoration;
         people.push({
-          m: b.outage.peakPerHour * personal * Math.min(b.repeat.max, 1 + b.repeat.perOutage * repeatN) * (d.kind === 'customer-side' ? b.customerSide.factor : 1),
-          zoneMin: Math.round((repeatN >= b.complaint.repeatMin ? b.complaint.repeatAfterS : b.complaint.afterS) / 60),
+          m: outageContactRate(b, c, repeatN, d.kind === 'customer-side'),
+          zoneMin: Math.round(complaintAfterMs(b, repeatN) / MIN),
           noticed: d.kind === 'planned' ? b.notice.plannedReach : 0,
-          postRestoration: recent >= pr.minRecent ? Math.min(pr.max, pr.perOutage * (recent - pr.minRecent + 1) * personal) : 0,
+          postRestoration: postRestorationChance(b, c, repeatN + 1),
           until: d.until?.[i] ?? null,
           firstCall: Math.min(...(reports.get(id) ?? []).filter((t) => t >= d.startedAt && t <= end), Infinity),
         });
@@ -168,7 +159,7 @@ export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: Behaviour
       const known = durations.get(d.kind)?.length ? durations.get(d.kind)! : everyDuration;
       const maxMin = Math.ceil((end - d.startedAt) / MIN) + Math.max(0, ...known) + 2 * 60;
       const g = hazardTable(b, d.startedAt, maxMin, rec.utcOffsetMs);
-      const curve: OracleCurve = { id: d.id, kind: d.kind, customers: d.customers.length, startedAt: d.startedAt, firstComplaint: first, instants: [], probability: [] };
+      const curve: AlertCurve = { id: d.id, kind: d.kind, customers: d.customers.length, startedAt: d.startedAt, firstComplaint: first, instants: [], probability: [] };
       for (let t = d.detectedAt; t < end && (first === null || t < first); t += stepMin * MIN) {
         const now = Math.floor((t - d.startedAt) / MIN);
         const longer = known.filter((x) => x > now);
@@ -219,37 +210,32 @@ export function oracleCurves(rec: RecordedRun, index: NetworkIndex, b: Behaviour
   return curves;
 }
 
-/** Alert figures of the curves at a threshold, defined as the evaluation defines them. */
-export function boundPoint(curves: readonly OracleCurve[], threshold: number): BoundPoint {
-  let alerted = 0;
-  let truePositives = 0;
-  let positives = 0;
+/**
+ * Alert figures of the curves at a threshold, as training and the evaluation define them
+ * (`alertFigures`), with the median lead of the alerts that came before the first complaint.
+ */
+export function boundPoint(curves: readonly AlertCurve[], threshold: number): BoundPoint {
   const leads: number[] = [];
   for (const c of curves) {
-    if (c.firstComplaint !== null) positives++;
     const k = c.probability.findIndex((p) => p >= threshold);
-    if (k < 0) continue;
-    alerted++;
-    if (c.firstComplaint === null) continue;
-    truePositives++;
-    if (c.instants[k]! < c.firstComplaint) leads.push((c.firstComplaint - c.instants[k]!) / MIN);
+    if (k >= 0 && c.firstComplaint !== null && c.instants[k]! < c.firstComplaint) leads.push((c.firstComplaint - c.instants[k]!) / MIN);
   }
-  return {
-    threshold,
-    recall: positives ? leads.length / positives : 1,
-    precision: alerted ? truePositives / alerted : 1,
-    alerted,
-    leadMedianMin: leads.length ? q(leads, 0.5) : null,
-  };
+  return { threshold, ...alertFigures(curves, threshold), leadMedianMin: leads.length ? q(leads, 0.5) : null };
 }
+
+/** The figures at thresholds 0.0025, 0.005, … 1. */
+export const sweepThresholds = (curves: readonly AlertCurve[]): BoundPoint[] => Array.from({ length: 400 }, (_, k) => boundPoint(curves, (k + 1) / 400));
+
+/** The most precise point that keeps `targetRecall`, or null. */
+export const bestAtRecall = (sweep: readonly BoundPoint[], targetRecall: number): BoundPoint | null =>
+  sweep.filter((p) => p.recall >= targetRecall).reduce<BoundPoint | null>((a, p) => (a === null || p.precision > a.precision ? p : a), null);
 
 export function complaintBound(rec: RecordedRun, index: NetworkIndex, b: BehaviourParams, o: BoundOptions & { targetRecall?: number } = {}): ComplaintBound {
   const curves = oracleCurves(rec, index, b, o);
-  const sweep: BoundPoint[] = [];
-  for (let k = 1; k <= 400; k++) sweep.push(boundPoint(curves, k / 400));
+  const sweep = sweepThresholds(curves);
   const positives = curves.filter((c) => c.firstComplaint !== null).length;
   // Without a single complaint there is nothing to warn about, and no ceiling to speak of.
-  const best = positives === 0 ? null : bestAtRecall(curves, o.targetRecall ?? 0.9);
+  const best = positives === 0 ? null : bestAtRecall(sweep, o.targetRecall ?? 0.9);
   return { horizon: o.horizon ?? 'hour', outages: curves.length, positives, best, sweep };
 }
 
@@ -261,16 +247,6 @@ export const BOUND_HELP = `  pnpm eval complaints-bound <rec.json> [--behaviour 
                     next hour (as GridWatch's model does) and the rest of the outage. --model
                     also retrains GridWatch's model on the record (as complaints-replay does)
                     and gives its best precision at recall ≥ 90% on the same footing`;
-
-/** The most precise threshold of a set of curves that keeps `targetRecall`, or null. */
-export function bestAtRecall(curves: readonly OracleCurve[], targetRecall: number): BoundPoint | null {
-  let best: BoundPoint | null = null;
-  for (let k = 1; k <= 400; k++) {
-    const p = boundPoint(curves, k / 400);
-    if (p.recall >= targetRecall && (best === null || p.precision > best.precision)) best = p;
-  }
-  return best;
-}
 
 export function boundSummary(bounds: readonly Omit<ComplaintBound, 'sweep'>[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -295,7 +271,7 @@ export function boundMain(args: string[]): number {
   let model: { best: BoundPoint | null; operating: BoundPoint } | null = null;
   if (values.model) {
     const r = replay(rec, index);
-    model = { best: bestAtRecall(r.curves, 0.9), operating: boundPoint(r.curves, r.model.threshold) };
+    model = { best: bestAtRecall(sweepThresholds(r.curves), 0.9), operating: boundPoint(r.curves, r.model.threshold) };
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const best = model.best ? `precision ${pct(model.best.precision)} at recall ${pct(model.best.recall)} (threshold ${model.best.threshold})` : 'recall 90% not reached at any threshold';
     console.log(`model, same record    ${best} · at its own threshold ${r.model.threshold}: recall ${pct(model.operating.recall)}, precision ${pct(model.operating.precision)} (retrained as complaints-replay does)`);

@@ -13,6 +13,7 @@ import type { OutageDto } from '@gridwatch/shared';
 import { indexNetwork } from '@gridwatch/shared';
 import { loadNetworkFile } from '@gridwatch/shared/node';
 import { complaintsByCustomer, historyOf, historyOutages, PRIOR_MODEL, scoreOutage, trainRiskModel, type RiskModel } from '@gridwatch/server/risk';
+import type { AlertCurve } from './complaintBound.ts';
 import type { RecordedRun } from './complaints.ts';
 import { q } from './outages.ts';
 
@@ -50,7 +51,7 @@ export function replay(rec: RecordedRun, index: ReturnType<typeof indexNetwork>,
   const complaintsOf = complaintsByCustomer(rec.contacts);
   const rows: { id: string; kind: string; customers: number; alertAt: number | null; firstComplaint: number | null; maxP: number; startedAt: number }[] = [];
   /** Each outage's probability minute by minute (until it is sure to alert at any threshold). */
-  const curves: { id: string; kind: string; customers: number; startedAt: number; firstComplaint: number | null; instants: number[]; probability: number[] }[] = [];
+  const curves: AlertCurve[] = [];
   for (const o of all) {
     if (o.startedAt < rec.testStartMs) continue;
     const end = o.restoredAt ?? rec.endMs;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, generateNetwork, indexNetwork, type OutageDto } from '@gridwatch/shared';
 import { createWorld, DEFAULT_BEHAVIOUR, QUIET_FIELD, truthOf, type Action, type TruthRecord } from '@gridwatch/simulator';
 import type { RecordedRun } from '../src/complaints.ts';
-import { boundPoint, complaintBound, noComplaintProbability, oracleCurves, type OracleCurve } from '../src/complaintBound.ts';
+import { boundPoint, complaintBound, noComplaintProbability, oracleCurves, type AlertCurve } from '../src/complaintBound.ts';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -83,7 +83,7 @@ describe('the oracle against the simulated customers', () => {
 });
 
 describe('boundPoint and complaintBound', () => {
-  const curve = (id: string, firstComplaint: number | null, points: [number, number][]): OracleCurve => ({
+  const curve = (id: string, firstComplaint: number | null, points: [number, number][]): AlertCurve => ({
     id, kind: 'transformer', customers: 3, startedAt: 0, firstComplaint, instants: points.map((p) => p[0]), probability: points.map((p) => p[1]),
   });
   const curves = [

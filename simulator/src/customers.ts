@@ -69,6 +69,35 @@ const TABLE_CACHE = 512;
 
 export const CONTACT_CATEGORIES = ['outage', 'voltage', 'billing', 'attitude', 'other'] as const;
 
+// ---- the hazard model's pieces (pure; the evaluation's oracle uses the same ones) ------------
+
+/** The contact hazard's shape `sinceMs` after the loss: ramps up, ebbs to a floor, grows when long. */
+export function outageShape(o: BehaviourParams['outage'], sinceMs: number): number {
+  const s = sinceMs / 1000;
+  const ramp = Math.min(1, s / o.rampS);
+  const wave = o.floor + (1 - o.floor) * Math.exp(-Math.max(0, s - o.rampS) / o.decayS);
+  const growth = 1 + (o.growthPerHour * Math.max(0, s - o.growthAfterS)) / 3600;
+  return ramp * wave * growth;
+}
+
+/** A customer's own factor: type and outage sensitivity. */
+export const personalFactor = (b: BehaviourParams, c: Pick<Customer, 'type' | 'sensitive'>) => (b.type[c.type] ?? 1) * (c.sensitive ? b.sensitiveFactor : 1);
+
+/**
+ * Contacts per hour at the shape's peak for a customer without power who has not called and has
+ * no notice: `repeatN` sustained outages in the memory window before this one.
+ */
+export const outageContactRate = (b: BehaviourParams, c: Pick<Customer, 'type' | 'sensitive'>, repeatN: number, customerSide: boolean) =>
+  b.outage.peakPerHour * personalFactor(b, c) * Math.min(b.repeat.max, 1 + b.repeat.perOutage * repeatN) * (customerSide ? b.customerSide.factor : 1);
+
+/** How long without power before a customer's first call is a complaint, not a report (ms). */
+export const complaintAfterMs = (b: BehaviourParams, repeatN: number) =>
+  1000 * (repeatN >= b.complaint.repeatMin ? Math.min(b.complaint.repeatAfterS, b.complaint.afterS) : b.complaint.afterS);
+
+/** Chance of a complaint about repeated outages after the power is back, `recent` outages counting this one. */
+export const postRestorationChance = (b: BehaviourParams, c: Pick<Customer, 'type' | 'sensitive'>, recent: number) =>
+  recent < b.postRestoration.minRecent ? 0 : Math.min(b.postRestoration.max, b.postRestoration.perOutage * (recent - b.postRestoration.minRecent + 1) * personalFactor(b, c));
+
 export function createCustomers(ctx: CustomersContext): Customers {
   const { rng, b } = ctx;
   const states = new Map<string, State>();
@@ -85,14 +114,6 @@ export function createCustomers(ctx: CustomersContext): Customers {
 
   const localHour = (ms: number) => Math.floor((((ms + ctx.utcOffsetMs) / H) % 24 + 24) % 24);
 
-  const outageShape = (sinceMs: number) => {
-    const o = b.outage;
-    const s = sinceMs / 1000;
-    const ramp = Math.min(1, s / o.rampS);
-    const wave = o.floor + (1 - o.floor) * Math.exp(-Math.max(0, s - o.rampS) / o.decayS);
-    const growth = 1 + (o.growthPerHour * Math.max(0, s - o.growthAfterS)) / 3600;
-    return ramp * wave * growth;
-  };
 
   // Cumulative hazard (per unit multiplier, in hours) on a 1-minute grid from a loss instant.
   const tables = new Map<string, Float64Array>();
@@ -103,7 +124,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
     g = new Float64Array(HORIZON_STEPS + 1);
     for (let k = 1; k <= HORIZON_STEPS; k++) {
       const mid = (k - 0.5) * STEP_MS;
-      const shape = kind === 'outage' ? outageShape(mid) : 1;
+      const shape = kind === 'outage' ? outageShape(b.outage, mid) : 1;
       g[k] = g[k - 1]! + (shape * b.hour[localHour(since + mid)]! * STEP_MS) / H;
     }
     if (tables.size >= TABLE_CACHE) tables.delete(tables.keys().next().value!);
@@ -131,7 +152,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
     return Math.max(from, Math.round(since + (lo - 1 + frac) * STEP_MS));
   };
 
-  const personal = (c: Customer) => (b.type[c.type] ?? 1) * (c.sensitive ? b.sensitiveFactor : 1);
+  const personal = (c: Customer) => personalFactor(b, c);
 
   const effectiveNotice = (s: State): Notice | null => {
     const n = s.notice;
@@ -149,13 +170,7 @@ export function createCustomers(ctx: CustomersContext): Customers {
     return at < n.etr ? b.notice.withEtr : b.notice.etrMissed;
   };
 
-  const outageMultiplier = (s: State, at: number) =>
-    b.outage.peakPerHour *
-    personal(s.c) *
-    Math.min(b.repeat.max, 1 + b.repeat.perOutage * s.repeatN) *
-    (s.customerSide ? b.customerSide.factor : 1) *
-    noticeFactor(s, at) *
-    (s.contacts > 0 ? b.outage.followUpFactor : 1);
+  const outageMultiplier = (s: State, at: number) => outageContactRate(b, s.c, s.repeatN, s.customerSide) * noticeFactor(s, at) * (s.contacts > 0 ? b.outage.followUpFactor : 1);
 
   const redraw = (s: State, from: number) => {
     const token = ++s.token;
@@ -182,13 +197,9 @@ export function createCustomers(ctx: CustomersContext): Customers {
 
   /** A first call reports the fault; an escalation is a complaint (see BehaviourParams.complaint). */
   const outageCallType = (s: State, at: number, notice: Notice | null): ContactType => {
-    const k = b.complaint;
     if (s.contacts > 1) return 'complaint';
     if (notice?.etr !== undefined && at >= notice.etr) return 'complaint';
-    const dark = at - s.darkSince!;
-    if (s.repeatN >= k.repeatMin && dark >= k.repeatAfterS * 1000) return 'complaint';
-    if (dark >= k.afterS * 1000) return 'complaint';
-    return 'report';
+    return at - s.darkSince! >= complaintAfterMs(b, s.repeatN) ? 'complaint' : 'report';
   };
 
   const send = (c: Customer, at: number, category: string, type: ContactType, cause: ContactCause, notified: boolean, sinceLossS: number | undefined, text: string) => {
@@ -290,12 +301,10 @@ export function createCustomers(ctx: CustomersContext): Customers {
       s.token++;
       if (at - since < SUSTAINED_MS) return;
       s.history.push(since);
-      const pr = b.postRestoration;
       const recent = s.history.length;
-      if (recent < pr.minRecent) return;
-      const p = Math.min(pr.max, pr.perOutage * (recent - pr.minRecent + 1) * personal(c));
-      if (!rng.chance(p)) return;
-      const when = Math.round(at + rng.exp(pr.meanDelayS * 1000));
+      if (recent < b.postRestoration.minRecent) return;
+      if (!rng.chance(postRestorationChance(b, c, recent))) return;
+      const when = Math.round(at + rng.exp(b.postRestoration.meanDelayS * 1000));
       const cause = s.cause;
       ctx.schedule(when, () => {
         const z = zh();

@@ -6,4 +6,5 @@ export { SCENARIOS, faultResponse, type Scenario, type ScenarioContext, type Fau
 export { createTopology, type Topology } from './topology.ts';
 export { readRecording, createReplay, RECORD_FORMAT, TRUTH_FORMAT, type RunHeader, type RecordedMessage } from './record.ts';
 export * from './truth.ts';
+export { complaintAfterMs, outageContactRate, outageShape, personalFactor, postRestorationChance } from './customers.ts';
 export { nextStep, runWorkforce, type WorkforceStep, type WorkforceOptions } from './workforce.ts';
