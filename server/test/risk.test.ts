@@ -20,6 +20,7 @@ import {
   rocAuc,
   scoreOutage,
   sigmoid,
+  stillOutChance,
   trainRiskModel,
   type HistoryContact,
   type HistoryOutage,
@@ -115,6 +116,47 @@ describe('features', () => {
   });
 });
 
+describe('estimated duration', () => {
+  it('is the share of past outages of the kind that lasted an hour longer, among those that lasted this long', () => {
+    // 20 past lateral outages of 10, 20, …, 200 minutes.
+    const sortedMin = Array.from({ length: 20 }, (_, i) => 10 * (i + 1));
+    const table = { fuse: { outages: 20, sortedMin } };
+    expect(stillOutChance(table, 'fuse', 0)).toBeCloseTo(14.5 / 20.5, 6);
+    // 95 minutes out: 11 lasted longer, 5 of them past 155 minutes.
+    expect(stillOutChance(table, 'fuse', 95)).toBeCloseTo(5.5 / 11.5, 6);
+    // Longer than any on record: half a chance either way, not certainty.
+    expect(stillOutChance(table, 'fuse', 500)).toBeCloseTo(1, 6);
+    expect(stillOutChance(table, 'fuse', 170)).toBeCloseTo(0.5 / 3.5, 6);
+    // Too few outages of a kind, or none: a typical duration (exponential, median 100 min for a lateral).
+    expect(stillOutChance({ fuse: { outages: 5, sortedMin: [1, 2, 3, 4, 5] } }, 'fuse', 0)).toBeCloseTo(2 ** (-60 / 100), 6);
+    expect(stillOutChance(null, 'transformer', 30)).toBeCloseTo(2 ** (-60 / 240), 6);
+  });
+
+  it('learns durations only from outages that had ended before each outage was detected', () => {
+    // Thirty lateral outages a day apart, each lasting 20 minutes more than the one before.
+    const base: OutageDto = {
+      id: 'f', status: 'restored', level: 'device', device: 'F0101-R1', feeder: 'F0101', transformers: ['T000004'], customers: 0,
+      startedAt: T0, detectedAt: T0 + MIN, restoredAt: T0 + H, lon: 0, lat: 0, evidence: [], parentId: null, etr: null, faultSection: null, steps: [], restored: [],
+    };
+    const dtos = Array.from({ length: 30 }, (_, i): OutageDto => ({ ...base, id: `f${i}`, startedAt: T0 + i * DAY, detectedAt: T0 + i * DAY + MIN, restoredAt: T0 + i * DAY + (20 + 20 * i) * MIN }));
+    const outages = historyOutages(dtos, index);
+    const kind = outages[0]!.kind;
+    const { x, groups, durations } = buildSamples({ outages, contacts: [], notices: [] }, { index, now: T0 + 40 * DAY, utcOffsetMs: 8 * H, version: 'x' });
+    const atDetection = (g: number) => x[groups[g]!.rows[0]!.first * FEATURE_COUNT + F('still-out.1h')]!;
+    // The first ten had too few before them: the typical duration.
+    expect(atDetection(0)).toBeCloseTo(stillOutChance(null, kind, 1), 6);
+    expect(atDetection(9)).toBeCloseTo(stillOutChance(null, kind, 1), 6);
+    // The 21st knew the 20 before it (20 … 400 min), not itself or the later, longer ones.
+    const before = Array.from({ length: 20 }, (_, i) => 20 + 20 * i);
+    expect(atDetection(20)).toBeCloseTo(stillOutChance({ [kind]: { outages: 20, sortedMin: before } }, kind, 1), 6);
+    // The trained model keeps every one, as quantiles.
+    expect(durations[kind]!.outages).toBe(30);
+    expect(durations[kind]!.sortedMin).toHaveLength(101);
+    expect(durations[kind]!.sortedMin[0]).toBe(20);
+    expect(durations[kind]!.sortedMin[100]).toBe(600);
+  });
+});
+
 describe('scoring', () => {
   it('combines customers: more and more sensitive customers mean more risk, and explains why', () => {
     const h = new CustomerHistory();
@@ -178,9 +220,10 @@ describe('training', () => {
     const raw = (j: number) => r.model.coef[j + 1]! / r.model.std[j]!;
     const sensitive = raw(F('sensitive'));
     expect(sensitive).toBeGreaterThan(2.5);
-    // No other feature seen in the data (elapsed time and earlier calls aside: calls come early
-    // and once) pushes the risk up as much; features never seen keep the prior's weight.
-    const seen = FEATURES.map((f, j) => ({ f: f.name, j })).filter(({ f, j }) => r.model.mean[j]! > 0 && !['sensitive', 'called', 'complained'].includes(f) && !f.startsWith('elapsed'));
+    // No other feature seen in the data (elapsed time, the estimated duration that follows from it,
+    // and earlier calls aside: calls come early and once) pushes the risk up as much; features
+    // never seen keep the prior's weight.
+    const seen = FEATURES.map((f, j) => ({ f: f.name, j })).filter(({ f, j }) => r.model.mean[j]! > 0 && !['sensitive', 'called', 'complained', 'still-out.1h'].includes(f) && !f.startsWith('elapsed'));
     expect(Math.max(...seen.map(({ j }) => raw(j)))).toBeLessThan(sensitive / 2);
     expect(r.model.coef[F('kind.planned') + 1]).toBeCloseTo(PRIOR_MODEL.coef[F('kind.planned') + 1]!, 5);
     expect(r.heldOut.auc).toBeGreaterThan(0.75);

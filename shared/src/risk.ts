@@ -114,6 +114,11 @@ export interface RiskModelSummary {
    * magnitude first, with the odds ratio per unit of the feature (yes/no features: yes vs no).
    */
   weights: { feature: string; weight: number; oddsRatio: number }[];
+  /**
+   * What the model knows of how long outages last, per kind of outage: how many past outages and
+   * their median duration (minutes); empty for the prior, which assumes typical durations.
+   */
+  durations: { kind: string; outages: number; medianMin: number }[];
 }
 
 /**
@@ -181,6 +186,7 @@ export const RISK_FEATURES: readonly { name: string; en: string; zh: string }[] 
   { name: 'elapsed.1-2h', en: 'out for 1–2 h', zh: '停电1–2小时' },
   { name: 'elapsed.2-4h', en: 'out for 2–4 h', zh: '停电2–4小时' },
   { name: 'elapsed.4h+', en: 'out for over 4 h', zh: '停电超过4小时' },
+  { name: 'still-out.1h', en: 'likely still out an hour from now (past outages of its kind)', zh: '一小时后可能仍未复电（同类停电历时）' },
   { name: 'kind.customer-side', en: 'a single customer without power (customer-side)', zh: '单户停电（客户侧）' },
   { name: 'kind.transformer', en: 'a whole station area out', zh: '整个台区停电' },
   { name: 'kind.fuse', en: 'a lateral (fuse) out', zh: '分支线（熔断器）停电' },

@@ -3,6 +3,7 @@
 // record for that customer, the notices GridWatch sent and the clock. One row per (customer,
 // outage, instant); every feature has a name and words, so officers can read why.
 import { RISK_FEATURES, type Customer, type NetworkIndex, type OutageDto } from '@gridwatch/shared';
+import { ETR_PRIOR_MIN } from '../outage/etr.ts';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -173,6 +174,61 @@ function lowerBound(list: readonly number[], x: number): number {
 
 const countBetween = (list: readonly number[] | undefined, from: number, to: number) => (list ? lowerBound(list, to) - lowerBound(list, from) : 0);
 
+// ---- how long outages last ----------------------------------------------------------------------
+
+/**
+ * Past outage durations per kind of outage, in minutes, sorted: every one while training (as they
+ * were known at each outage's detection), 101 quantiles in a trained model.
+ */
+export type DurationTable = Partial<Record<RiskKind, { outages: number; sortedMin: number[] }>>;
+
+/** Fewer past outages of a kind than this and the typical duration below is assumed. */
+const MIN_DURATIONS = 10;
+
+/** Typical median durations before there is history (the ETR prior), in minutes. */
+const TYPICAL_MEDIAN_MIN: Record<RiskKind, number> = {
+  'customer-side': ETR_PRIOR_MIN['customer-side'],
+  transformer: ETR_PRIOR_MIN.transformer,
+  fuse: ETR_PRIOR_MIN.fuse,
+  trunk: ETR_PRIOR_MIN.breaker,
+  planned: ETR_PRIOR_MIN.planned,
+};
+
+/**
+ * The estimated duration, as the chance that an outage of this kind out for `elapsedMin` is still
+ * out `aheadMin` later: the share of past outages of its kind that lasted that much longer, among
+ * those that lasted this long (smoothed). Without enough history: an exponential duration with the
+ * typical median.
+ */
+export function stillOutChance(table: DurationTable | null | undefined, kind: RiskKind, elapsedMin: number, aheadMin = 60): number {
+  const past = table?.[kind];
+  if (!past || past.outages < MIN_DURATIONS) return Math.exp((-aheadMin * Math.LN2) / TYPICAL_MEDIAN_MIN[kind]);
+  const longer = (m: number) => past.sortedMin.length - upperBound(past.sortedMin, m) + 0.5;
+  return Math.min(1, longer(elapsedMin + aheadMin) / longer(elapsedMin));
+}
+
+/** A trained model's table: each kind's count and 101 quantiles of its durations. */
+export function durationQuantiles(durationsMin: Partial<Record<RiskKind, number[]>>): DurationTable {
+  const out: DurationTable = {};
+  for (const [kind, list] of Object.entries(durationsMin) as [RiskKind, number[]][]) {
+    if (list.length === 0) continue;
+    const s = [...list].sort((a, b) => a - b);
+    const q = Array.from({ length: 101 }, (_, k) => s[Math.min(s.length - 1, Math.round((k / 100) * (s.length - 1)))]!);
+    out[kind] = { outages: s.length, sortedMin: q.map((v) => Math.round(v * 10) / 10) };
+  }
+  return out;
+}
+
+function upperBound(list: readonly number[], x: number): number {
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // ---- the features -------------------------------------------------------------------------------
 
 export interface FeatureDef {
@@ -208,6 +264,7 @@ const F = Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<stri
 /** Every feature `outageFeatures` sets; the shared table must name exactly these. */
 export const COMPUTED_FEATURES: readonly string[] = [
   ...ELAPSED.map(([name]) => name),
+  'still-out.1h',
   ...(['customer-side', 'transformer', 'fuse', 'trunk', 'planned'] satisfies RiskKind[]).map((k) => `kind.${k}`),
   'kind.customer-side.fresh',
   ...(['commercial', 'industrial', 'critical'] as const).map((t) => `type.${t}`),
@@ -235,6 +292,8 @@ export interface FeatureContext {
   history: CustomerHistory;
   /** Local time = UTC + this. */
   utcOffsetMs: number;
+  /** Past durations for the estimated duration; typical ones when absent. */
+  durations?: DurationTable | null;
 }
 
 /**
@@ -252,10 +311,12 @@ export function outageFeatures(o: RiskOutage, t: number, ctx: FeatureContext, ou
   const hourName = HOURS.find(([, lo, hi]) => hour >= lo && hour < hi)![0];
   const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6 ? 1 : 0;
   const size = Math.log10(1 + o.customers.length);
+  const stillOut = stillOutChance(ctx.durations, o.kind, elapsedMin);
   const h = ctx.history;
   o.customers.forEach((c, i) => {
     const r = i * d;
     out[r + elapsedIdx] = 1;
+    out[r + F['still-out.1h']!] = stillOut;
     out[r + F[`kind.${o.kind}`]!] = 1;
     if (o.kind === 'customer-side' && elapsedMin < 15) out[r + F['kind.customer-side.fresh']!] = 1;
     if (c.type !== 'residential') out[r + F[`type.${c.type}`]!] = 1;
@@ -294,6 +355,7 @@ export function describeValue(feature: string, mean: number, customers: number, 
     return lang === 'zh' ? `平均 ${v} 次` : `mean ${v}`;
   }
   if (feature === 'size') return String(Math.round(10 ** mean - 1));
+  if (feature === 'still-out.1h') return `${Math.round(mean * 100)}%`;
   if (feature.startsWith('type.') || feature.startsWith('repeat.') || feature === 'sensitive' || feature === 'called' || feature === 'complained' || feature.startsWith('notice.')) {
     const k = Math.round(mean * customers);
     return lang === 'zh' ? `${k}/${customers} 户` : `${k} of ${customers}`;

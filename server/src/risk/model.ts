@@ -4,7 +4,7 @@
 // expected number Σ pᵢ, and the reasons are the features that push its at-risk customers' log-odds
 // up the most against a typical customer. Before there is history the prior below is used.
 import type { AtRiskCustomer, OutageRisk, RiskModelSummary, RiskReason } from '@gridwatch/shared';
-import { describeValue, FEATURE_COUNT, FEATURES, outageFeatures, type FeatureContext, type RiskOutage } from './features.ts';
+import { describeValue, FEATURE_COUNT, FEATURES, outageFeatures, type DurationTable, type FeatureContext, type RiskOutage } from './features.ts';
 import { logit, sigmoid } from './logistic.ts';
 
 export interface RiskModel {
@@ -19,6 +19,8 @@ export interface RiskModel {
   std: number[];
   /** Alert when the probability of a complaint within the hour reaches this. */
   threshold: number;
+  /** Past outage durations per kind, for the estimated duration; null: typical ones (the prior). */
+  durations: DurationTable | null;
   metrics: {
     samples: number;
     positives: number;
@@ -40,6 +42,8 @@ export const PRIOR_MODEL: RiskModel = (() => {
     // A first call reports the fault; complaints come from customers who called already and
     // still wait, from long outages, repeated outages and broken promises.
     'elapsed.0-15m': -1.2, 'elapsed.15-30m': -0.4, 'elapsed.30-60m': 0, 'elapsed.1-2h': 0.2, 'elapsed.2-4h': 0.8, 'elapsed.4h+': 1,
+    // An outage likely to be over within the hour brings fewer calls in it.
+    'still-out.1h': 1,
     'kind.customer-side': 1.5, 'kind.planned': -1.2,
     'type.commercial': 0.25, 'type.industrial': 0.4, 'type.critical': 1.1, sensitive: 0.7,
     'outages.30d': 0.4, 'outages.90d': 0.2, 'repeat.30d': 0.8, 'repeat.90d': 0.5, 'complaints.365d': 0.5, called: 1.2, complained: 0.3,
@@ -57,6 +61,7 @@ export const PRIOR_MODEL: RiskModel = (() => {
     std: features.map(() => 1),
     // Before there is history, err towards warning: an early notice costs little.
     threshold: 0.25,
+    durations: null,
     metrics: { samples: 0, positives: 0, outages: 0, auc: null, recall: null, precision: null },
   };
 })();
@@ -67,12 +72,13 @@ export function checkModel(m: RiskModel): RiskModel {
     throw new Error(`risk model ${m.version} was trained on other features (${m.features.length}); retrain it`);
   }
   if (m.coef.length !== names.length + 1 || m.mean.length !== names.length || m.std.length !== names.length) throw new Error(`risk model ${m.version} is malformed`);
+  if (m.kind === 'trained' && !m.durations) throw new Error(`risk model ${m.version} has no outage durations; retrain it`);
   return m;
 }
 
 /** Each customer's probability of a complaint within the hour, in `o.customers` order. */
 export function customerProbabilities(model: RiskModel, o: RiskOutage, t: number, ctx: FeatureContext, rows?: Float64Array<ArrayBuffer>): Float64Array {
-  const x = outageFeatures(o, t, ctx, rows);
+  const x = outageFeatures(o, t, { ...ctx, durations: model.durations }, rows);
   const p = new Float64Array(o.customers.length);
   for (let i = 0; i < p.length; i++) p[i] = sigmoid(logit(model, x.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)));
   return p;
@@ -87,7 +93,7 @@ export interface ScoreOptions {
 export function scoreOutage(model: RiskModel, o: RiskOutage, t: number, ctx: FeatureContext, opts: ScoreOptions = {}): OutageRisk {
   const n = o.customers.length;
   const d = FEATURE_COUNT;
-  const x = outageFeatures(o, t, ctx);
+  const x = outageFeatures(o, t, { ...ctx, durations: model.durations });
   const p = new Float64Array(n);
   let logNone = 0;
   let expected = 0;
@@ -141,6 +147,7 @@ export function summarise(m: RiskModel): RiskModelSummary {
     weights: m.features
       .map((feature, j) => ({ feature, weight: round(m.coef[j + 1]!, 3), oddsRatio: round(Math.exp(m.coef[j + 1]! / m.std[j]!), 3) }))
       .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)),
+    durations: Object.entries(m.durations ?? {}).map(([kind, d]) => ({ kind, outages: d.outages, medianMin: d.sortedMin[d.sortedMin.length >> 1]! })),
   };
 }
 

@@ -4,7 +4,7 @@
 // `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
 // threshold and to report honest figures; the published model is then refitted on everything.
 import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
-import { CustomerHistory, FEATURE_COUNT, FEATURES, isOutageComplaint, outageCustomers, outageFeatures, riskKindOf, type ContactRecord, type RiskKind, type RiskOutage } from './features.ts';
+import { CustomerHistory, durationQuantiles, FEATURE_COUNT, FEATURES, isOutageComplaint, outageCustomers, outageFeatures, riskKindOf, type ContactRecord, type DurationTable, type RiskKind, type RiskOutage } from './features.ts';
 import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
 import { PRIOR_MODEL, type RiskModel } from './model.ts';
 
@@ -155,8 +155,19 @@ export function buildSamples(data: TrainingData, o: TrainOptions, history = hist
   const xs: Float64Array[] = [];
   const ys: number[] = [];
   let rows = 0;
-  const ctx = { history, utcOffsetMs: o.utcOffsetMs };
+  // The estimated duration of each outage comes from the outages that had ended by its detection.
+  const ended = data.outages.filter((x) => isSustained(x) && x.restoredAt !== null && x.restoredAt <= o.now).sort((a, b) => a.restoredAt! - b.restoredAt!);
+  const durationsMin: Partial<Record<RiskKind, number[]>> = {};
+  const durations: DurationTable = {};
+  let nextEnded = 0;
+  const ctx = { history, utcOffsetMs: o.utcOffsetMs, durations };
   for (const outage of [...data.outages].sort((a, b) => a.startedAt - b.startedAt)) {
+    for (; nextEnded < ended.length && ended[nextEnded]!.restoredAt! <= outage.detectedAt; nextEnded++) {
+      const e = ended[nextEnded]!;
+      const list = (durationsMin[e.kind] ??= []);
+      insertSorted(list, (e.restoredAt! - e.startedAt) / MIN);
+      durations[e.kind] = { outages: list.length, sortedMin: list };
+    }
     if (!isSustained(outage) || outage.customers.length === 0) continue;
     const end = outage.restoredAt ?? o.now - H;
     const known = outage.customers.map((id, i) => ({ c: o.index.customer.get(id), until: outage.until?.[i] ?? null })).filter((x): x is { c: Customer; until: number | null } => x.c !== undefined);
@@ -188,13 +199,23 @@ export function buildSamples(data: TrainingData, o: TrainOptions, history = hist
     x.set(chunk, at);
     at += chunk.length;
   }
-  return { x, y: Uint8Array.from(ys), groups };
+  for (; nextEnded < ended.length; nextEnded++) {
+    const e = ended[nextEnded]!;
+    insertSorted((durationsMin[e.kind] ??= []), (e.restoredAt! - e.startedAt) / MIN);
+  }
+  return { x, y: Uint8Array.from(ys), groups, durations: durationQuantiles(durationsMin) };
+}
+
+function insertSorted(list: number[], v: number): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > v) i--;
+  list.splice(i, 0, v);
 }
 
 /** Fits, picks the alert threshold on held-out outages and refits on all of them. */
 export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult {
   const d = FEATURE_COUNT;
-  const { x, y, groups } = buildSamples(data, o);
+  const { x, y, groups, durations } = buildSamples(data, o);
   const positivesTotal = y.reduce((a, b) => a + b, 0);
   const cut = Math.floor(groups.length * 0.75);
   const splitRow = groups[cut]?.first ?? y.length;
@@ -240,6 +261,7 @@ export function trainRiskModel(data: TrainingData, o: TrainOptions): TrainResult
       mean: all.mean.map((v) => round(v, 6)),
       std: all.std.map((v) => round(v, 6)),
       threshold,
+      durations,
       metrics: { samples: y.length, positives: positivesTotal, outages: groups.length, auc: Number.isNaN(auc) ? null : round(auc, 4), recall, precision },
     },
     keptPrior: null,
