@@ -1149,7 +1149,7 @@ const en: Dict = {
     legendAlert: 'Alert not acknowledged',
   },
   network: 'Network',
-  mapCounts: (ss, f, ta, c) => `${ss} substations · ${f} feeders · ${ta} station areas · ${c} customers`,
+  mapCounts: (ss, f, ta, c) => `${ss} substations · ${f} feeders · ${ta} areas · ${c} customers`,
   risk: {
     features: FEATURES_EN,
     column: 'Risk',

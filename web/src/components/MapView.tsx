@@ -310,10 +310,19 @@ interface Scene {
   focusLabel: string | null;
   /** Substations and their labels on the network layer: the focus label avoids them. */
   taken: Rect[];
+  /** The substations on the network layer: those under a ring are drawn again over it. */
+  substations: SubstationMark[];
   /** Complaint risk of root outages, by outage id. */
   risk: ReadonlyMap<string, RiskMark>;
   /** Customers out, as the wall writes numbers. */
   fmt: (n: number) => string;
+}
+
+/** A substation as the network layer drew it, in map pixels: its square and its label, if placed. */
+interface SubstationMark {
+  square: Rect;
+  fill: string;
+  label: { text: string; at: Rect; font: string; color: string } | null;
 }
 
 /** A pulsing ring over the map, in map pixels. */
@@ -395,10 +404,10 @@ function overlayRects(container: HTMLElement): Rect[] {
 }
 
 /**
- * Draws the network; returns the rectangles its substations and their labels took, and whether
- * the station areas were drawn as cells.
+ * Draws the network; returns the rectangles its substations and their labels took, the
+ * substations as drawn, and whether the station areas were drawn as cells.
  */
-function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, labels: Map<string, string>, obstacles: Rect[]): { taken: Rect[]; clustered: boolean } {
+function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, labels: Map<string, string>, obstacles: Rect[]): { taken: Rect[]; substations: SubstationMark[]; clustered: boolean } {
   const rem = remPx();
   const sz = sizesOf(geo, v, rem);
   const { scale, ox, oy } = v;
@@ -445,14 +454,13 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   // Substations: squares, then short labels wherever they fit.
   const side = sz.substation;
   const squares: Rect[] = [];
+  const fill = geo.large ? COLORS.substationFaint : COLORS.substation;
   for (const s of geo.substations) {
     const x = s.x * scale - ox;
     const y = s.y * scale - oy;
-    squares.push({ x: x - side / 2, y: y - side / 2, w: side, h: side });
-    ctx.fillStyle = COLORS.mapBg;
-    ctx.fillRect(x - side / 2 - 2, y - side / 2 - 2, side + 4, side + 4);
-    ctx.fillStyle = geo.large ? COLORS.substationFaint : COLORS.substation;
-    ctx.fillRect(x - side / 2, y - side / 2, side, side);
+    const sq = { x: x - side / 2, y: y - side / 2, w: side, h: side };
+    squares.push(sq);
+    substationSquare(ctx, sq, fill);
   }
   const fontPx = (geo.large ? 0.85 : 1) * rem;
   ctx.font = `${fontPx}px ${font}`;
@@ -463,8 +471,21 @@ function drawNetwork(ctx: CanvasRenderingContext2D, v: CanvasView, geo: Geo, lab
   const placed = placeLabels(requests, [...obstacles, ...squares], { x: 0, y: 0, w: v.width, h: v.height });
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  for (const [id, r] of placed) haloText(ctx, labels.get(id) ?? id, r.x + 2, r.y + r.h / 2, geo.large ? COLORS.textDim : COLORS.text, rem);
-  return { taken: [...squares, ...placed.values()], clustered: bins !== null };
+  const color = geo.large ? COLORS.textDim : COLORS.text;
+  const marks = geo.substations.map((s, i): SubstationMark => {
+    const at = placed.get(s.id);
+    return { square: squares[i]!, fill, label: at ? { text: labels.get(s.id) ?? s.id, at, font: ctx.font, color } : null };
+  });
+  for (const { label } of marks) if (label) haloText(ctx, label.text, label.at.x + 2, label.at.y + label.at.h / 2, color, rem);
+  return { taken: [...squares, ...placed.values()], substations: marks, clustered: bins !== null };
+}
+
+/** A substation's square, on a dark edge. */
+function substationSquare(ctx: CanvasRenderingContext2D, sq: Rect, fill: string): void {
+  ctx.fillStyle = COLORS.mapBg;
+  ctx.fillRect(sq.x - 2, sq.y - 2, sq.w + 4, sq.h + 4);
+  ctx.fillStyle = fill;
+  ctx.fillRect(sq.x, sq.y, sq.w, sq.h);
 }
 
 /** Dots for the points (xs, ys) in `only` (indices), or the first `count` of them. */
@@ -783,6 +804,8 @@ function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, c
     if (mark && (lowToo || mark.cls === 'warn' || mark.cls === 'alert')) gauged.push({ id: s.id, probability: mark.probability, critical: mark.cls === 'alert' });
   }
   const keep = gaugesToDraw(gauged, scale < 1);
+  /** The rings drawn (outer radius): the substations under them are drawn again on top. */
+  const rings: { x: number; y: number; r: number }[] = [];
   for (const s of scene.shapes) {
     if (s.kind === 'recent' || !keep.has(s.id)) continue;
     const mark = scene.risk.get(s.id);
@@ -790,20 +813,27 @@ function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, c
     if (!mark || !at) continue;
     const r = riskRadius(s.customers, rem, scale);
     riskGauge(ctx, at[0], at[1], r, mark, rem);
+    rings.push({ x: at[0], y: at[1], r: r + Math.max(2, rem * 0.24) / 2 + 1 });
     if (mark.pulse) pulses.push({ id: s.id, x: at[0], y: at[1], r, cls: mark.cls });
   }
 
   // The outage shown in the detail panel: a light ring and its device, so the eye finds it.
   const focus = scene.focusId ? scene.shapes.find((s) => s.id === scene.focusId) : undefined;
   const at = focus ? located(focus) : null;
+  const focusR = !focus ? 0 : scene.risk.has(focus.id) ? riskRadius(focus.customers, rem, scale) + rem * 0.45 : outageRadius(focus.customers, rem, scale) + rem * 0.45;
   if (focus && at) {
-    const r = scene.risk.has(focus.id) ? riskRadius(focus.customers, rem, scale) + rem * 0.45 : outageRadius(focus.customers, rem, scale) + rem * 0.45;
-    ring(ctx, at[0], at[1], r, COLORS.textDim, Math.max(1.5, rem * 0.09));
+    const width = Math.max(1.5, rem * 0.09);
+    ring(ctx, at[0], at[1], focusR, COLORS.textDim, width);
+    rings.push({ x: at[0], y: at[1], r: focusR + width / 2 + 1 });
+  }
+  liftSubstations(ctx, scene.substations, rings, rem);
+  // The focus label after them: clear of the substation labels where it can be, over them where not.
+  if (focus && at) {
     if (scene.focusLabel) {
       const fontPx = rem * 0.9;
       ctx.font = `600 ${fontPx}px ${cssVar('--mono', 'monospace')}`;
       const w = ctx.measureText(scene.focusLabel).width + 4;
-      const request = [{ id: 'focus', x: at[0], y: at[1], w, h: fontPx * 1.3, gap: r + rem * 0.3 }];
+      const request = [{ id: 'focus', x: at[0], y: at[1], w, h: fontPx * 1.3, gap: focusR + rem * 0.3 }];
       const frame = { x: 0, y: 0, w: v.width, h: v.height };
       const boxes = overlayRects(container);
       // Clear of substation labels if possible, else over them (it matters more now).
@@ -816,6 +846,31 @@ function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, c
     }
   }
   return pulses;
+}
+
+/**
+ * The substation squares and labels that a ring crosses or encloses, drawn again over it (the
+ * labels on a dark plate): the network layer lies under the outages, their gauges and the focus ring.
+ */
+function liftSubstations(ctx: CanvasRenderingContext2D, marks: readonly SubstationMark[], rings: readonly { x: number; y: number; r: number }[], rem: number): void {
+  if (!rings.length) return;
+  const hit = (a: Rect) => rings.some((c) => rectHitsRing(a, c.x, c.y, 0, c.r));
+  const pad = rem * 0.15;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  for (const { square, fill, label: l } of marks) {
+    if (hit(square)) substationSquare(ctx, square, fill);
+    if (!l || !hit(l.at)) continue;
+    const a = l.at;
+    ctx.fillStyle = COLORS.mapBg;
+    ctx.globalAlpha = 0.85;
+    ctx.beginPath();
+    ctx.roundRect(a.x - pad, a.y, a.w + 2 * pad, a.h, rem * 0.2);
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.font = l.font;
+    haloText(ctx, l.text, a.x + 2, a.y + a.h / 2, l.color, rem);
+  }
 }
 
 /** What the heat layer shows, as a string: equal exactly when its glows are. */
@@ -863,7 +918,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
   const mapRef = useRef<L.Map | null>(null);
   const geoRef = useRef<Geo | null>(null);
   const labelsRef = useRef<Map<string, string>>(new Map());
-  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [], risk: new Map(), fmt: String });
+  const sceneRef = useRef<Scene>({ shapes: [], focusId: null, focusLabel: null, taken: [], substations: [], risk: new Map(), fmt: String });
   const pulseHost = useRef<HTMLDivElement>(null);
   const networkLayer = useRef<CanvasLayer | null>(null);
   const heatLayer = useRef<CanvasLayer | null>(null);
@@ -913,6 +968,7 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
         const t0 = performance.now();
         const drawn = drawNetwork(ctx, v, geo, labelsRef.current, overlayRects(container));
         sceneRef.current.taken = drawn.taken;
+        sceneRef.current.substations = drawn.substations;
         container.dataset.drawMs = (performance.now() - t0).toFixed(1);
         container.dataset.clusters = drawn.clustered ? String(geo.bins.used) : '';
         setClustered(drawn.clustered);
@@ -1185,25 +1241,28 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
           {t.map.legendSubstation}
         </span>
       </div>
-      <div className="map-legend map-legend-risk">
-        <span className="lg">
-          <i className="gauge" />
-          {t.map.legendRisk}
-        </span>
-        <span className="lg">
-          <i className="pulse-dot" />
-          {t.map.legendAlert}
-        </span>
-        <span className="lg">
-          <i className="heat" />
-          {t.map.legendHeat}
-        </span>
-      </div>
-      {counts ? (
-        <div className="map-counts">
-          {t.mapCounts(nf.format(counts.substations), nf.format(counts.feeders), nf.format(counts.transformers), nf.format(counts.customers))}
+      {/* The header line: the counts on one line in what the risk legend leaves of the width. */}
+      <div className="map-head">
+        {counts ? (
+          <div className="map-counts">
+            {t.mapCounts(nf.format(counts.substations), nf.format(counts.feeders), nf.format(counts.transformers), nf.format(counts.customers))}
+          </div>
+        ) : null}
+        <div className="map-legend map-legend-risk">
+          <span className="lg">
+            <i className="gauge" />
+            {t.map.legendRisk}
+          </span>
+          <span className="lg">
+            <i className="pulse-dot" />
+            {t.map.legendAlert}
+          </span>
+          <span className="lg">
+            <i className="heat" />
+            {t.map.legendHeat}
+          </span>
         </div>
-      ) : null}
+      </div>
     </div>
   );
 });
