@@ -1140,7 +1140,7 @@ const en: Dict = {
     legendNormal: 'Station area normal',
     legendOut: 'Station area out',
     legendPlanned: 'Planned',
-    legendRecent: 'Momentary / just restored',
+    legendRecent: 'Momentary / restored',
     legendSubstation: 'Substation',
     legendCluster: 'Station areas (area ∝ customers)',
     legendOutCluster: 'Out (figure: customers out)',
