@@ -1219,28 +1219,16 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
       <div className="map" ref={el} data-testid="map" />
       <div className="map-pulses" ref={pulseHost} aria-hidden="true" />
       {overlay ? <div className={`map-overlay${loadFailed ? ' warn' : ''}`}>{overlay}</div> : null}
-      <div className="map-legend">
-        <span className="lg">
-          <i className={clustered ? 'dot cluster' : 'dot normal'} />
-          {clustered ? t.map.legendCluster : t.map.legendNormal}
-        </span>
-        <span className="lg">
-          <i className="dot out" />
-          {clustered ? t.map.legendOutCluster : t.map.legendOut}
-        </span>
-        <span className="lg">
-          <i className="dot planned" />
-          {t.map.legendPlanned}
-        </span>
-        <span className="lg">
-          <i className="dot recent" />
-          {t.map.legendRecent}
-        </span>
-        <span className="lg">
-          <i className="sq" />
-          {t.map.legendSubstation}
-        </span>
-      </div>
+      <MapLegend
+        className="map-legend"
+        items={[
+          [clustered ? 'dot cluster' : 'dot normal', clustered ? t.map.legendCluster : t.map.legendNormal],
+          ['dot out', clustered ? t.map.legendOutCluster : t.map.legendOut],
+          ['dot planned', t.map.legendPlanned],
+          ['dot recent', t.map.legendRecent],
+          ['sq', t.map.legendSubstation],
+        ]}
+      />
       {/* The header line: the counts on one line in what the risk legend leaves of the width. */}
       <div className="map-head">
         {counts ? (
@@ -1248,20 +1236,14 @@ export const MapView = memo(function MapView({ version, nowServer, counts, outag
             {t.mapCounts(nf.format(counts.substations), nf.format(counts.feeders), nf.format(counts.transformers), nf.format(counts.customers))}
           </div>
         ) : null}
-        <div className="map-legend map-legend-risk">
-          <span className="lg">
-            <i className="gauge" />
-            {t.map.legendRisk}
-          </span>
-          <span className="lg">
-            <i className="pulse-dot" />
-            {t.map.legendAlert}
-          </span>
-          <span className="lg">
-            <i className="heat" />
-            {t.map.legendHeat}
-          </span>
-        </div>
+        <MapLegend
+          className="map-legend map-legend-risk"
+          items={[
+            ['gauge', t.map.legendRisk],
+            ['pulse-dot', t.map.legendAlert],
+            ['heat', t.map.legendHeat],
+          ]}
+        />
       </div>
     </div>
   );
@@ -1272,4 +1254,18 @@ function fit(map: L.Map, bounds: L.LatLngBounds) {
   const rem = remPx();
   // Room for the counts (top) and the legend (bottom).
   map.fitBounds(bounds, { paddingTopLeft: [rem * 1.5, rem * 3.2], paddingBottomRight: [rem * 1.5, rem * 3.2], animate: false });
+}
+
+/** A legend: a swatch (its CSS class) and words per item. */
+function MapLegend({ className, items }: { className: string; items: readonly (readonly [swatch: string, label: string])[] }) {
+  return (
+    <div className={className}>
+      {items.map(([swatch, label]) => (
+        <span className="lg" key={swatch}>
+          <i className={swatch} />
+          {label}
+        </span>
+      ))}
+    </div>
+  );
 }
