@@ -21,6 +21,7 @@ import {
   scoreOutage,
   sigmoid,
   stillOutChance,
+  summarise,
   trainRiskModel,
   type HistoryContact,
   type HistoryOutage,
@@ -154,6 +155,9 @@ describe('estimated duration', () => {
     expect(durations[kind]!.sortedMin).toHaveLength(101);
     expect(durations[kind]!.sortedMin[0]).toBe(20);
     expect(durations[kind]!.sortedMin[100]).toBe(600);
+    // …and says so: GET /api/risk/model lists each kind's count and median.
+    expect(summarise({ ...PRIOR_MODEL, kind: 'trained', durations }).durations).toEqual([{ kind, outages: 30, medianMin: 320 }]);
+    expect(summarise(PRIOR_MODEL).durations).toEqual([]);
   });
 });
 
