@@ -125,7 +125,7 @@ describe('estimated duration', () => {
     expect(stillOutChance(table, 'fuse', 0)).toBeCloseTo(14.5 / 20.5, 6);
     // 95 minutes out: 11 lasted longer, 5 of them past 155 minutes.
     expect(stillOutChance(table, 'fuse', 95)).toBeCloseTo(5.5 / 11.5, 6);
-    // Longer than any on record: half a chance either way, not certainty.
+    // Longer than any on record: nothing on record ended later, so it is taken to go on.
     expect(stillOutChance(table, 'fuse', 500)).toBeCloseTo(1, 6);
     expect(stillOutChance(table, 'fuse', 170)).toBeCloseTo(0.5 / 3.5, 6);
     // Too few outages of a kind, or none: a typical duration (exponential, median 100 min for a lateral).

@@ -156,10 +156,14 @@ export class CustomerHistory {
 function push(map: Map<string, number[]>, key: string, at: number): void {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
-  // Almost always appended in time order; keep it sorted when not.
+  insertSorted(list, at);
+}
+
+/** Inserts into a sorted list; cheap when values come almost in order. */
+export function insertSorted(list: number[], v: number): void {
   let i = list.length;
-  while (i > 0 && list[i - 1]! > at) i--;
-  list.splice(i, 0, at);
+  while (i > 0 && list[i - 1]! > v) i--;
+  list.splice(i, 0, v);
 }
 
 function lowerBound(list: readonly number[], x: number): number {

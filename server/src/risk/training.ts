@@ -4,7 +4,7 @@
 // `trainRiskModel`. The last quarter of the outages (by time) is held out to pick the alert
 // threshold and to report honest figures; the published model is then refitted on everything.
 import type { Customer, NetworkIndex, OutageDto } from '@gridwatch/shared';
-import { CustomerHistory, durationQuantiles, FEATURE_COUNT, FEATURES, isOutageComplaint, outageCustomers, outageFeatures, riskKindOf, type ContactRecord, type DurationTable, type RiskKind, type RiskOutage } from './features.ts';
+import { CustomerHistory, durationQuantiles, FEATURE_COUNT, FEATURES, insertSorted, isOutageComplaint, outageCustomers, outageFeatures, riskKindOf, type ContactRecord, type DurationTable, type RiskKind, type RiskOutage } from './features.ts';
 import { fitLogistic, logit, rocAuc, sigmoid } from './logistic.ts';
 import { PRIOR_MODEL, type RiskModel } from './model.ts';
 
@@ -160,14 +160,18 @@ export function buildSamples(data: TrainingData, o: TrainOptions, history = hist
   const durationsMin: Partial<Record<RiskKind, number[]>> = {};
   const durations: DurationTable = {};
   let nextEnded = 0;
-  const ctx = { history, utcOffsetMs: o.utcOffsetMs, durations };
-  for (const outage of [...data.outages].sort((a, b) => a.startedAt - b.startedAt)) {
-    for (; nextEnded < ended.length && ended[nextEnded]!.restoredAt! <= outage.detectedAt; nextEnded++) {
+  /** Learns the durations of the outages that ended by `t`. */
+  const endedBy = (t: number) => {
+    for (; nextEnded < ended.length && ended[nextEnded]!.restoredAt! <= t; nextEnded++) {
       const e = ended[nextEnded]!;
       const list = (durationsMin[e.kind] ??= []);
       insertSorted(list, (e.restoredAt! - e.startedAt) / MIN);
       durations[e.kind] = { outages: list.length, sortedMin: list };
     }
+  };
+  const ctx = { history, utcOffsetMs: o.utcOffsetMs, durations };
+  for (const outage of [...data.outages].sort((a, b) => a.startedAt - b.startedAt)) {
+    endedBy(outage.detectedAt);
     if (!isSustained(outage) || outage.customers.length === 0) continue;
     const end = outage.restoredAt ?? o.now - H;
     const known = outage.customers.map((id, i) => ({ c: o.index.customer.get(id), until: outage.until?.[i] ?? null })).filter((x): x is { c: Customer; until: number | null } => x.c !== undefined);
@@ -199,17 +203,9 @@ export function buildSamples(data: TrainingData, o: TrainOptions, history = hist
     x.set(chunk, at);
     at += chunk.length;
   }
-  for (; nextEnded < ended.length; nextEnded++) {
-    const e = ended[nextEnded]!;
-    insertSorted((durationsMin[e.kind] ??= []), (e.restoredAt! - e.startedAt) / MIN);
-  }
+  // The model keeps them all.
+  endedBy(Infinity);
   return { x, y: Uint8Array.from(ys), groups, durations: durationQuantiles(durationsMin) };
-}
-
-function insertSorted(list: number[], v: number): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]! > v) i--;
-  list.splice(i, 0, v);
 }
 
 /** Fits, picks the alert threshold on held-out outages and refits on all of them. */
