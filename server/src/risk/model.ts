@@ -73,7 +73,6 @@ export function checkModel(m: RiskModel): RiskModel {
     throw new Error(`risk model ${m.version} was trained on other features (${m.features.length}); retrain it`);
   }
   if (m.coef.length !== names.length + 1 || m.mean.length !== names.length || m.std.length !== names.length) throw new Error(`risk model ${m.version} is malformed`);
-  if (m.kind === 'trained' && !m.durations) throw new Error(`risk model ${m.version} has no outage durations; retrain it`);
   return m;
 }
 

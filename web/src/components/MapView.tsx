@@ -351,8 +351,12 @@ function sceneScale(scene: Scene, v: CanvasView, rem: number): number {
  * whose length is the probability of a complaint within the hour; grey below the alert
  * threshold, amber above it (or with an alert), red with a critical alert.
  */
+/** A risk gauge's stroke width, and how far its edge (with the dark halo) reaches from its radius. */
+const gaugeWidth = (rem: number) => Math.max(2, rem * 0.24);
+const gaugeReach = (rem: number) => gaugeWidth(rem) / 2 + 1;
+
 function riskGauge(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, mark: RiskMark, rem: number): void {
-  const w = Math.max(2, rem * 0.24);
+  const w = gaugeWidth(rem);
   ctx.save();
   ctx.lineCap = 'butt';
   ctx.beginPath();
@@ -724,7 +728,7 @@ function cellLabels(ctx: CanvasRenderingContext2D, v: CanvasView, b: Bins, m: Ce
   });
   // Clear of the complaint-risk gauges drawn over this layer too.
   const gauges: { x: number; y: number; inner: number; outer: number }[] = [];
-  const half = Math.max(2, rem * 0.24) / 2 + 1;
+  const half = gaugeReach(rem);
   const scale = sceneScale(scene, v, rem);
   for (const s of scene.shapes) {
     const at = s.kind !== 'recent' && scene.risk.has(s.id) ? locatedAt(s, v) : null;
@@ -813,7 +817,7 @@ function drawMarks(ctx: CanvasRenderingContext2D, v: CanvasView, scene: Scene, c
     if (!mark || !at) continue;
     const r = riskRadius(s.customers, rem, scale);
     riskGauge(ctx, at[0], at[1], r, mark, rem);
-    rings.push({ x: at[0], y: at[1], r: r + Math.max(2, rem * 0.24) / 2 + 1 });
+    rings.push({ x: at[0], y: at[1], r: r + gaugeReach(rem) });
     if (mark.pulse) pulses.push({ id: s.id, x: at[0], y: at[1], r, cls: mark.cls });
   }
 
